@@ -1,0 +1,152 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { DomainError, Roles, validationFailed, type Actor, type Role, type User } from '../core/index.ts';
+import type { Context, Kdb } from '../platform/index.ts';
+import { appendAudit } from './audit.ts';
+
+export interface NewUser {
+  email: string;
+  name?: string;
+  role: Role;
+  orgId?: string | null;
+  password?: string | null;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function toUser(r: { id: string; email: string; name: string; role: string; org_id: string | null; created_at: Date }): User {
+  return { id: r.id, email: r.email, name: r.name, role: r.role as Role, orgId: r.org_id, createdAt: new Date(r.created_at).toISOString() };
+}
+
+export async function createUser(ctx: Context, actorId: string | null, input: NewUser): Promise<User> {
+  const problems = [];
+  if (!EMAIL.test(input.email ?? '')) problems.push({ field: 'email', code: 'invalid', message: { zh: '邮箱格式不正确', en: 'Invalid email' } });
+  if (!Roles.includes(input.role)) problems.push({ field: 'role', code: 'invalid', message: { zh: `角色必须是 ${Roles.join('/')}`, en: `role must be one of ${Roles.join(', ')}` } });
+  if (input.role === 'department' && !input.orgId)
+    problems.push({ field: 'orgId', code: 'required', message: { zh: '部门用户必须属于一个部门', en: 'A department user needs an organisation' } });
+  if (input.password != null && input.password.length < 10)
+    problems.push({ field: 'password', code: 'too_short', message: { zh: '密码至少 10 位', en: 'Password must be at least 10 characters' } });
+  if (problems.length) throw validationFailed(problems);
+  const passwordHash = input.password ? await argon2Hash(input.password) : null;
+  return ctx.db.transaction().execute(async (trx) => {
+    const taken = await trx.selectFrom('app_user').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase())).executeTakeFirst();
+    if (taken) throw new DomainError('conflict', 'email_taken', { zh: '该邮箱已注册', en: 'This email is already registered' });
+    if (input.orgId) {
+      const org = await trx.selectFrom('organisation').select('id').where('id', '=', input.orgId).executeTakeFirst();
+      if (!org) throw validationFailed([{ field: 'orgId', code: 'not_found', message: { zh: '部门不存在', en: 'No such organisation' } }]);
+    }
+    const row = await trx
+      .insertInto('app_user')
+      .values({
+        email: input.email,
+        name: input.name ?? input.email.split('@')[0],
+        role: input.role,
+        org_id: input.orgId ?? null,
+        password_hash: passwordHash,
+        created_at: ctx.clock.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const user = toUser(row);
+    await appendAudit(trx, ctx.clock.now(), { actorId, action: 'user.create', entityType: 'user', entityId: user.id, after: user });
+    return user;
+  });
+}
+
+export async function findUserByEmail(db: Kdb, email: string): Promise<User | null> {
+  const r = await db.selectFrom('app_user').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).where('disabled_at', 'is', null).executeTakeFirst();
+  return r ? toUser(r) : null;
+}
+
+export async function getUser(db: Kdb, id: string): Promise<User | null> {
+  const r = await db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toUser(r) : null;
+}
+
+/** The user whose password this is, or null; the same answer whether the email or the password is wrong. */
+export async function checkPassword(db: Kdb, email: string, password: string): Promise<User | null> {
+  const r = await db.selectFrom('app_user').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).where('disabled_at', 'is', null).executeTakeFirst();
+  if (!r?.password_hash) return null;
+  return (await argon2Verify(r.password_hash, password)) ? toUser(r) : null;
+}
+
+export async function changePassword(ctx: Context, user: Actor, current: string, next: string): Promise<void> {
+  if (!(await checkPassword(ctx.db, user.email, current)))
+    throw validationFailed([{ field: 'currentPassword', code: 'wrong', message: { zh: '当前密码不正确', en: 'Current password is wrong' } }]);
+  if (next.length < 10)
+    throw validationFailed([{ field: 'newPassword', code: 'too_short', message: { zh: '密码至少 10 位', en: 'Password must be at least 10 characters' } }]);
+  const h = await argon2Hash(next);
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('app_user').set({ password_hash: h }).where('id', '=', user.userId).execute();
+    await appendAudit(trx, ctx.clock.now(), { actorId: user.userId, action: 'user.password_change', entityType: 'user', entityId: user.userId });
+  });
+}
+
+export const actorOf = (u: User): Actor => ({ userId: u.id, email: u.email, role: u.role, orgId: u.orgId });
+
+/** Tokens are 256 random bits; a fast hash is enough at rest because they cannot be guessed. */
+export const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+export const newSecret = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
+
+export interface IssuedToken {
+  id: string;
+  name: string;
+  /** Shown once; only its hash is stored. */
+  token: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+export async function createToken(ctx: Context, actorId: string | null, userId: string, name = 'api', expiresAt: Date | null = null): Promise<IssuedToken> {
+  const token = newSecret('kf');
+  const prefix = token.slice(0, 10);
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('api_token')
+      .values({ user_id: userId, name, token_hash: secretHash(token), prefix, created_at: ctx.clock.now(), expires_at: expiresAt })
+      .returning(['id', 'created_at'])
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, ctx.clock.now(), { actorId, action: 'token.create', entityType: 'api_token', entityId: row.id, after: { userId, name, prefix } });
+    return { id: row.id, name, token, prefix, createdAt: new Date(row.created_at).toISOString(), expiresAt: expiresAt?.toISOString() ?? null };
+  });
+}
+
+export async function listTokens(db: Kdb, userId: string) {
+  const rows = await db.selectFrom('api_token').select(['id', 'name', 'prefix', 'created_at', 'expires_at', 'revoked_at']).where('user_id', '=', userId).orderBy('created_at').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: new Date(r.created_at).toISOString(),
+    expiresAt: r.expires_at ? new Date(r.expires_at).toISOString() : null,
+    revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
+  }));
+}
+
+export async function revokeToken(ctx: Context, actor: Actor, tokenId: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const t = await trx.selectFrom('api_token').select(['id', 'user_id', 'revoked_at']).where('id', '=', tokenId).executeTakeFirst();
+    if (!t || (t.user_id !== actor.userId && actor.role !== 'sysadmin'))
+      throw new DomainError('not_found', 'not_found', { zh: '未找到该令牌', en: 'Token not found' });
+    if (t.revoked_at) return;
+    await trx.updateTable('api_token').set({ revoked_at: ctx.clock.now() }).where('id', '=', tokenId).execute();
+    await appendAudit(trx, ctx.clock.now(), { actorId: actor.userId, action: 'token.revoke', entityType: 'api_token', entityId: tokenId });
+  });
+}
+
+/** The actor a bearer token stands for, or null when it is unknown, revoked, expired or its user disabled. */
+export async function authenticateToken(ctx: Context, token: string): Promise<Actor | null> {
+  if (!/^kf_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const r = await ctx.db
+    .selectFrom('api_token')
+    .innerJoin('app_user', 'app_user.id', 'api_token.user_id')
+    .select(['app_user.id', 'app_user.email', 'app_user.role', 'app_user.org_id', 'api_token.expires_at'])
+    .where('api_token.token_hash', '=', secretHash(token))
+    .where('api_token.revoked_at', 'is', null)
+    .where('app_user.disabled_at', 'is', null)
+    .executeTakeFirst();
+  if (!r) return null;
+  if (r.expires_at && new Date(r.expires_at) <= ctx.clock.now()) return null;
+  return { userId: r.id, email: r.email, role: r.role as Role, orgId: r.org_id };
+}

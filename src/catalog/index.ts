@@ -1,0 +1,18 @@
+export { listOrganisations, getOrganisation, createOrganisation, updateOrganisation, deleteOrganisation, toOrganisation } from './organisations.ts';
+export {
+  getDataset,
+  listDatasets,
+  createDataset,
+  updateDataset,
+  deleteDataset,
+  transitionDataset,
+  listVersions,
+  getVersion,
+  diffDatasets,
+  inputOf,
+  toDataset,
+  refuseEdit,
+  type DatasetFilter,
+} from './datasets.ts';
+export { listDistributions, getDistribution, createDistribution, updateDistribution, deleteDistribution, toDistribution } from './distributions.ts';
+export { loadDemo, DEMO_PASSWORD, type DemoResult } from './demo/index.ts';

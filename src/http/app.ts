@@ -1,0 +1,78 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Context } from '../platform/index.ts';
+import { registerAuth, type Authenticator } from './auth.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { catalogRoutes } from './routes/catalog.ts';
+import { vocabularyRoutes } from './routes/vocabularies.ts';
+import { accessRoutes } from './routes/access.ts';
+
+export interface AppOptions {
+  /** Sign-in methods beyond API tokens (the web console's session cookie). */
+  authenticators?: Authenticator[];
+  /** Further route sets (the web portal) registered after the API. */
+  extensions?: ((app: FastifyInstance, ctx: Context) => Promise<void>)[];
+}
+
+export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    trustProxy: process.env.KAIFANG_TRUST_PROXY === '1',
+  });
+
+  // Query strings and path parameters arrive as text, so they are coerced; bodies are checked
+  // by the domain (core schemas) so the API, web forms and CLI give one set of errors.
+  const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: true, removeAdditional: false, strict: false });
+  addFormats.default(ajv);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? () => true : ajv.compile(schema)));
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(rateLimit, {
+    max: Number(process.env.KAIFANG_RATE_LIMIT ?? 1200),
+    timeWindow: '1 minute',
+    keyGenerator: (req) => req.actor?.userId ?? req.ip,
+    hook: 'preHandler',
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Kaifang API',
+        description: '开放 Kaifang — government open data (数据开放) and sharing (数据共享) platform API',
+        version: '1',
+      },
+      servers: [{ url: ctx.config.baseUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  registerAuth(app, ctx, opts.authenticators);
+  await app.register(healthRoutes(ctx));
+  await app.register(catalogRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(vocabularyRoutes(), { prefix: '/api/v1' });
+  await app.register(accessRoutes(ctx), { prefix: '/api/v1' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  for (const ext of opts.extensions ?? []) await ext(app, ctx);
+  return app;
+}

@@ -1,0 +1,132 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Storage shapes. Only feature modules' repositories see these; everything else speaks `core` types. */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface OrganisationTable {
+  id: Generated<string>;
+  name: string;
+  name_en: string | null;
+  org_code: string;
+  parent_id: string | null;
+  region_code: string;
+  admin_level: string;
+  description: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DatasetTable {
+  id: Generated<string>;
+  code: string;
+  code_seq: number;
+  slug: string;
+  org_id: string;
+  title: string;
+  description: string;
+  themes: string[];
+  tags: string[];
+  contact: Json<Record<string, string>>;
+  open_tier: string;
+  open_conditions: string | null;
+  not_open_reason: string | null;
+  share_tier: string;
+  share_conditions: string | null;
+  share_method: string | null;
+  update_frequency: string;
+  update_frequency_text: string | null;
+  license: string | null;
+  spatial: string | null;
+  temporal: Json<{ start?: string; end?: string } | null>;
+  language: string;
+  fields: Json<unknown[]>;
+  scenario: string | null;
+  relations: string[];
+  source: string | null;
+  version: string | null;
+  status: string;
+  version_number: Generated<number>;
+  issued: Timestamp | null;
+  modified: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface DatasetVersionTable {
+  dataset_id: string;
+  number: number;
+  published_at: Timestamp;
+  published_by: string | null;
+  snapshot: Json<unknown>;
+}
+
+export interface DistributionTable {
+  id: Generated<string>;
+  dataset_id: string;
+  title: string;
+  description: string | null;
+  format: string;
+  media_type: string | null;
+  byte_size: number | null;
+  checksum: string | null;
+  download_url: string | null;
+  access_url: string | null;
+  row_count: number | null;
+  field_count: number | null;
+  ingest_status: Generated<string>;
+  issued: Timestamp;
+  modified: Timestamp;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: string;
+  org_id: string | null;
+  password_hash: string | null;
+  created_at: Timestamp;
+  disabled_at: Timestamp | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditEventTable {
+  seq: number;
+  at: Timestamp;
+  actor_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: Json<unknown>;
+  after: Json<unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SchemaMigrationTable {
+  name: string;
+  applied_at: Timestamp;
+}
+
+export interface Schema {
+  organisation: OrganisationTable;
+  dataset: DatasetTable;
+  dataset_version: DatasetVersionTable;
+  distribution: DistributionTable;
+  app_user: UserTable;
+  api_token: ApiTokenTable;
+  audit_event: AuditEventTable;
+  schema_migration: SchemaMigrationTable;
+}
