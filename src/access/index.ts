@@ -16,3 +16,4 @@ export {
   type IssuedToken,
 } from './identity.ts';
 export { requireActor, canEditOrgData, canSeeUnpublished, unpublishedScope, canManageOrganisations, canManageUsers, assertCan } from './permissions.ts';
+export { resolveDataAccess, type DataAccess, type RowCondition } from './data-access.ts';

@@ -107,33 +107,72 @@ export interface DatasetFilter {
   pageSize?: number;
 }
 
-/**
- * Published datasets for everyone, plus unpublished ones within the actor's reach. The
- * visibility rule is applied in SQL before counting, so totals never reveal hidden datasets.
- */
-export async function listDatasets(ctx: Context, actor: Actor | null, f: DatasetFilter = {}): Promise<Page<Dataset>> {
-  const page = Math.max(1, f.page ?? 1);
-  const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
+export type FacetName = 'theme' | 'org' | 'openTier' | 'updateFrequency';
+export interface Facet {
+  value: string;
+  count: number;
+}
+export type Facets = Record<FacetName, Facet[]>;
+
+type Query = ReturnType<typeof baseQuery>;
+
+/** Published datasets for everyone, plus unpublished ones within the actor's reach. */
+function visibleTo(db: Kdb, actor: Actor | null): Query {
   const scope = unpublishedScope(actor);
-  let q = baseQuery(ctx.db).where((eb) => {
+  return baseQuery(db).where((eb) => {
     const visible = [eb('dataset.status', '=', 'published')];
     if (scope === null) visible.push(eb.val(true).$castTo<boolean>() as never);
     else if (scope.length) visible.push(eb('dataset.org_id', 'in', scope));
     return eb.or(visible);
   });
-  if (f.org) q = q.where((eb) => eb.or([eb('organisation.org_code', '=', f.org!), ...(UUID.test(f.org!) ? [eb('dataset.org_id', '=', f.org!)] : [])]));
-  if (f.theme) {
+}
+
+/** Applies every filter except `skip`: a facet counts what its own choice would give. */
+function filtered(q: Query, f: DatasetFilter, skip?: FacetName): Query {
+  if (f.org && skip !== 'org') q = q.where((eb) => eb.or([eb('organisation.org_code', '=', f.org!), ...(UUID.test(f.org!) ? [eb('dataset.org_id', '=', f.org!)] : [])]));
+  if (f.theme && skip !== 'theme') {
     const code = findTerm(themeVocabulary, f.theme)?.code ?? f.theme;
     q = q.where(sql<boolean>`${code} = ANY(dataset.themes)`);
   }
-  if (f.openTier) q = q.where('dataset.open_tier', '=', f.openTier);
+  if (f.openTier && skip !== 'openTier') q = q.where('dataset.open_tier', '=', f.openTier);
+  if (f.updateFrequency && skip !== 'updateFrequency') q = q.where('dataset.update_frequency', '=', f.updateFrequency);
   if (f.shareTier) q = q.where('dataset.share_tier', '=', f.shareTier);
-  if (f.updateFrequency) q = q.where('dataset.update_frequency', '=', f.updateFrequency);
   if (f.status) q = q.where('dataset.status', '=', f.status);
   if (f.q?.trim()) {
     const like = `%${f.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([eb('dataset.title', 'ilike', like), eb('dataset.description', 'ilike', like), eb(sql`array_to_string(dataset.tags, ' ')`, 'ilike', like)]));
   }
+  return q;
+}
+
+async function facetCounts(db: Kdb, actor: Actor | null, f: DatasetFilter): Promise<Facets> {
+  const count = async (name: FacetName, column: ReturnType<typeof sql<string>>) => {
+    const rows = await filtered(visibleTo(db, actor), f, name)
+      .clearSelect()
+      .select([column.as('value'), (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('value')
+      .orderBy('count', 'desc')
+      .orderBy('value')
+      .execute();
+    return rows.map((r) => ({ value: String(r.value), count: Number(r.count) }));
+  };
+  const [theme, org, openTier, updateFrequency] = await Promise.all([
+    count('theme', sql<string>`unnest(dataset.themes)`),
+    count('org', sql<string>`organisation.org_code`),
+    count('openTier', sql<string>`dataset.open_tier`),
+    count('updateFrequency', sql<string>`dataset.update_frequency`),
+  ]);
+  return { theme, org, openTier, updateFrequency };
+}
+
+/**
+ * The visibility rule is applied in SQL before counting, so totals and facet counts never
+ * reveal hidden datasets.
+ */
+export async function listDatasets(ctx: Context, actor: Actor | null, f: DatasetFilter = {}): Promise<Page<Dataset> & { facets: Facets }> {
+  const page = Math.max(1, f.page ?? 1);
+  const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
+  const q = filtered(visibleTo(ctx.db, actor), f);
   const { total } = await q
     .clearSelect()
     .select((eb) => eb.fn.countAll<number>().as('total'))
@@ -146,7 +185,7 @@ export async function listDatasets(ctx: Context, actor: Actor | null, f: Dataset
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .execute();
-  return { items: rows.map(toDataset), total: Number(total), page, pageSize };
+  return { items: rows.map(toDataset), total: Number(total), page, pageSize, facets: await facetCounts(ctx.db, actor, f) };
 }
 
 /** A department acting outside its remit is refused, and the attempt itself is recorded. */

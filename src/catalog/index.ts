@@ -13,6 +13,9 @@ export {
   toDataset,
   refuseEdit,
   type DatasetFilter,
+  type Facet,
+  type Facets,
+  type FacetName,
 } from './datasets.ts';
 export { listDistributions, getDistribution, createDistribution, updateDistribution, deleteDistribution, toDistribution } from './distributions.ts';
 export { loadDemo, DEMO_PASSWORD, type DemoResult } from './demo/index.ts';

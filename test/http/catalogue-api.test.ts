@@ -172,7 +172,16 @@ onEachDatabase('catalogue API', (kind) => {
     await mk({ title: '未发布的交通数据', themes: ['transport'] }, false);
     const byOrg = await s.call('GET', `/api/v1/datasets?org=${org.body.orgCode}`);
     assert.deepEqual(byOrg.body.items.map((d: { title: string }) => d.title).sort(), ['公交线路站点信息', '空气质量监测数据']);
+    assert.deepEqual(byOrg.body.facets.theme, [
+      { value: 'energy_environment', count: 1 },
+      { value: 'transport', count: 1 },
+    ], 'the draft is not counted for an anonymous caller');
+    assert.deepEqual(byOrg.body.facets.openTier, [
+      { value: 'conditional', count: 1 },
+      { value: 'unconditional', count: 1 },
+    ]);
     const byTheme = await s.call('GET', `/api/v1/datasets?org=${org.body.id}&theme=transport`);
+    assert.equal(byTheme.body.facets.theme.length, 2, 'a facet ignores its own filter');
     assert.deepEqual(byTheme.body.items.map((d: { title: string }) => d.title), ['公交线路站点信息']);
     const byThemeLabel = await s.call('GET', `/api/v1/datasets?org=${org.body.id}&theme=${encodeURIComponent('道路交通')}`);
     assert.equal(byThemeLabel.body.total, 1);
