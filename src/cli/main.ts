@@ -1,50 +1,34 @@
 import { Command, InvalidArgumentError } from 'commander';
-import cliProgress from 'cli-progress';
-import { ConfigError, loadConfig, migrate, openContext, openDatabase, redact, type Context } from '../platform/index.ts';
-import { actorOf, createToken, createUser, findUserByEmail, verifyAudit } from '../access/index.ts';
-import { loadDemo, DEMO_PASSWORD } from '../catalog/index.ts';
+import { ConfigError, EmbeddedDatabaseBusy, loadConfig, migrate, openContext, openDatabase, redact } from '../platform/index.ts';
 import { buildApp } from '../http/index.ts';
 import { DomainError, Roles, type Role } from '../core/index.ts';
 import { serveExtensions } from './extensions.ts';
+import { handlers, terminalProgress, type Args } from './commands.ts';
+import { callAdminSocket, serveAdminSocket } from './admin-socket.ts';
 
-/** Progress bars go to stderr so that command output (tokens, JSON) stays clean on stdout. */
-function progress(label: string) {
-  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
-  let started = false;
-  return {
-    update(done: number, total: number) {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.setTotal(total);
-      bar.update(done);
-    },
-    stop() {
-      if (started) bar.stop();
-    },
-  };
-}
-
-async function withContext<T>(fn: (ctx: Context) => Promise<T>): Promise<T> {
+/**
+ * Runs a database command here, or inside the running server when it holds the embedded
+ * database (PGlite is single-process), so `kaifang token create` works next to `npm start`.
+ */
+async function run(name: string, args: Args): Promise<void> {
   const config = loadConfig();
-  const ctx = await openContext({ ...config, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  let ctx;
   try {
-    return await fn(ctx);
+    ctx = await openContext({ ...config, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  } catch (err) {
+    if (!(err instanceof EmbeddedDatabaseBusy)) throw err;
+    process.exitCode = await callAdminSocket(config.dataDir, name, args);
+    return;
+  }
+  try {
+    process.exitCode = await handlers[name](ctx, args, {
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+      progress: terminalProgress,
+    });
   } finally {
     await ctx.database.close();
   }
-}
-
-async function demo(ctx: Context) {
-  const bar = progress('demo catalogue');
-  const result = await loadDemo(ctx, (d, t) => bar.update(d, t));
-  bar.stop();
-  if (result.loaded) {
-    console.error(`Loaded demo catalogue: ${result.organisations} organisations, ${result.datasets} datasets.`);
-    console.error(`Demo accounts (password "${DEMO_PASSWORD}"): ${result.users.map((u) => `${u.email} (${u.role})`).join(', ')}`);
-  }
-  return result;
 }
 
 const program = new Command('kaifang').description('Kaifang (开放): government open data and sharing platform');
@@ -58,10 +42,12 @@ program
     const ctx = await openContext(config);
     if (opts.demo || config.demo) {
       if (config.production) throw new Error('The demo catalogue has public passwords; it is refused when NODE_ENV=production');
-      await demo(ctx);
+      await handlers.demo(ctx, {}, { out: console.log, err: console.error, progress: terminalProgress });
     }
     const app = await buildApp(ctx, await serveExtensions());
+    const closeSocket = ctx.database.kind === 'pglite' ? serveAdminSocket(ctx, config.dataDir) : async () => {};
     const close = async () => {
+      await closeSocket();
       await app.close();
       await ctx.database.close();
       process.exit(0);
@@ -89,17 +75,16 @@ program
 program
   .command('demo')
   .description('load the demo catalogue into an empty database')
-  .action(async () => {
-    await withContext(demo);
-  });
+  .action(() => run('demo', {}));
 
 const role = (v: string): Role => {
   if (!(Roles as readonly string[]).includes(v)) throw new InvalidArgumentError(`role must be one of ${Roles.join(', ')}`);
   return v as Role;
 };
 
-const user = program.command('user').description('manage users');
-user
+program
+  .command('user')
+  .description('manage users')
   .command('add')
   .description('create a user')
   .requiredOption('--email <email>')
@@ -107,18 +92,7 @@ user
   .option('--org <orgCodeOrId>', 'organisation (required for department users)')
   .option('--name <name>')
   .option('--password <password>', 'omit for token-only accounts; or set KAIFANG_PASSWORD')
-  .action((opts: { email: string; role: Role; org?: string; name?: string; password?: string }) =>
-    withContext(async (ctx) => {
-      let orgId: string | null = null;
-      if (opts.org) {
-        const org = await ctx.db.selectFrom('organisation').select('id').where((eb) => eb.or([eb('org_code', '=', opts.org!), eb(eb.cast('id', 'text'), '=', opts.org!)])).executeTakeFirst();
-        if (!org) throw new Error(`no organisation with code or id ${opts.org}`);
-        orgId = org.id;
-      }
-      const u = await createUser(ctx, null, { email: opts.email, role: opts.role, orgId, name: opts.name, password: opts.password ?? process.env.KAIFANG_PASSWORD ?? null });
-      console.log(JSON.stringify(u));
-    }),
-  );
+  .action((opts: Args) => run('user-add', { ...opts, password: opts.password ?? process.env.KAIFANG_PASSWORD }));
 
 program
   .command('token')
@@ -127,32 +101,14 @@ program
   .description('create an API token for a user; printed once')
   .requiredOption('--email <email>')
   .option('--name <name>', 'what the token is for', 'cli')
-  .action((opts: { email: string; name: string }) =>
-    withContext(async (ctx) => {
-      const u = await findUserByEmail(ctx.db, opts.email);
-      if (!u) throw new Error(`no user with email ${opts.email}`);
-      const t = await createToken(ctx, actorOf(u).userId, u.id, opts.name);
-      console.log(t.token);
-    }),
-  );
+  .action((opts: Args) => run('token-create', opts));
 
 program
   .command('audit')
   .description('audit log')
   .command('verify')
   .description('recompute the hash chain; exits 1 if it was tampered with')
-  .action(() =>
-    withContext(async (ctx) => {
-      const bar = progress('audit verify');
-      const r = await verifyAudit(ctx.db, (d, t) => bar.update(d, t));
-      bar.stop();
-      if (r.ok) console.log(`audit log intact: ${r.checked} events verified`);
-      else {
-        console.error(`audit log TAMPERED at event ${r.brokenAt}: ${r.reason} (${r.checked} events verified before it)`);
-        process.exitCode = 1;
-      }
-    }),
-  );
+  .action(() => run('audit-verify', {}));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);

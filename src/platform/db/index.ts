@@ -5,6 +5,8 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { lockEmbedded } from './embedded-lock.ts';
+export { EmbeddedDatabaseBusy } from './embedded-lock.ts';
 import type { Schema } from './schema.ts';
 
 export type { Schema } from './schema.ts';
@@ -56,8 +58,15 @@ async function openServer(url: string): Promise<Database> {
 }
 
 async function openEmbedded(dir: string | null): Promise<Database> {
-  if (dir) fs.mkdirSync(dir, { recursive: true });
-  const lite = await PGlite.create(dir ?? undefined, { extensions: { pg_trgm } });
+  let unlock = () => {};
+  if (dir) {
+    fs.mkdirSync(dir, { recursive: true });
+    unlock = lockEmbedded(dir);
+  }
+  const lite = await PGlite.create(dir ?? undefined, { extensions: { pg_trgm } }).catch((err) => {
+    unlock();
+    throw err;
+  });
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(lite) });
   return {
     kind: 'pglite',
@@ -75,6 +84,7 @@ async function openEmbedded(dir: string | null): Promise<Database> {
     close: async () => {
       await db.destroy();
       await lite.close();
+      unlock();
     },
   };
 }

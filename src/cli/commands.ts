@@ -1,0 +1,100 @@
+import cliProgress from 'cli-progress';
+import { actorOf, createToken, createUser, findUserByEmail, verifyAudit } from '../access/index.ts';
+import { loadDemo, DEMO_PASSWORD } from '../catalog/index.ts';
+import type { Role } from '../core/index.ts';
+import type { Context } from '../platform/index.ts';
+
+export interface Progress {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+/** Where a command writes: the terminal, or the admin socket of a running server. */
+export interface CommandIO {
+  out(line: string): void;
+  err(line: string): void;
+  progress(label: string): Progress;
+}
+
+export type Args = Record<string, string | undefined>;
+
+/**
+ * Commands that work on the database, as plain functions of (context, arguments). The CLI runs
+ * them in-process, or — when a running server holds the embedded database — inside that server.
+ */
+export type Handler = (ctx: Context, args: Args, io: CommandIO) => Promise<number>;
+
+/** Progress bars go to stderr so that command output (tokens, JSON) stays clean on stdout. */
+export function terminalProgress(label: string): Progress {
+  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+export const handlers: Record<string, Handler> = {
+  async demo(ctx, _args, io) {
+    const bar = io.progress('demo catalogue');
+    const result = await loadDemo(ctx, (d, t) => bar.update(d, t));
+    bar.stop();
+    if (!result.loaded) io.err('The database already has a catalogue; the demo was not loaded.');
+    else {
+      io.err(`Loaded demo catalogue: ${result.organisations} organisations, ${result.datasets} datasets.`);
+      io.err(`Demo accounts (password "${DEMO_PASSWORD}"): ${result.users.map((u) => `${u.email} (${u.role})`).join(', ')}`);
+    }
+    return 0;
+  },
+
+  async 'user-add'(ctx, args, io) {
+    let orgId: string | null = null;
+    if (args.org) {
+      const org = await ctx.db
+        .selectFrom('organisation')
+        .select('id')
+        .where((eb) => eb.or([eb('org_code', '=', args.org!), eb(eb.cast('id', 'text'), '=', args.org!)]))
+        .executeTakeFirst();
+      if (!org) {
+        io.err(`no organisation with code or id ${args.org}`);
+        return 1;
+      }
+      orgId = org.id;
+    }
+    const u = await createUser(ctx, null, { email: args.email!, role: args.role as Role, orgId, name: args.name, password: args.password ?? null });
+    io.out(JSON.stringify(u));
+    return 0;
+  },
+
+  async 'token-create'(ctx, args, io) {
+    const u = await findUserByEmail(ctx.db, args.email!);
+    if (!u) {
+      io.err(`no user with email ${args.email}`);
+      return 1;
+    }
+    const t = await createToken(ctx, actorOf(u).userId, u.id, args.name ?? 'cli');
+    io.out(t.token);
+    return 0;
+  },
+
+  async 'audit-verify'(ctx, _args, io) {
+    const bar = io.progress('audit verify');
+    const r = await verifyAudit(ctx.db, (d, t) => bar.update(d, t));
+    bar.stop();
+    if (r.ok) {
+      io.out(`audit log intact: ${r.checked} events verified`);
+      return 0;
+    }
+    io.err(`audit log TAMPERED at event ${r.brokenAt}: ${r.reason} (${r.checked} events verified before it)`);
+    return 1;
+  },
+};

@@ -1,0 +1,176 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openDatabase } from '../../src/platform/index.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/kaifang.js');
+
+function kaifang(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function serve(env: Record<string, string>, ...args: string[]): Promise<{ url: string; child: ChildProcess; stderr: () => string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), ...env } });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    stderr: () => err,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const api = async (url: string, method: string, p: string, token?: string, body?: unknown) => {
+  const res = await fetch(url + p, {
+    method,
+    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+};
+
+describe('kaifang CLI on the embedded database', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-cli-'));
+  const env = { KAIFANG_DATA_DIR: dir };
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('user add, token create, then the API accepts the token; tokens also work while the server runs', async () => {
+    const added = kaifang(env, 'user', 'add', '--email', 'ops@city.gov.cn', '--role', 'sysadmin');
+    assert.equal(added.code, 0, added.stderr);
+    assert.equal(JSON.parse(added.stdout).role, 'sysadmin');
+    const badRole = kaifang(env, 'user', 'add', '--email', 'x@city.gov.cn', '--role', 'emperor');
+    assert.notEqual(badRole.code, 0);
+    assert.match(badRole.stderr, /role must be one of/);
+    const first = kaifang(env, 'token', 'create', '--email', 'ops@city.gov.cn');
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^kf_[A-Za-z0-9_-]+$/);
+    assert.notEqual(kaifang(env, 'token', 'create', '--email', 'nobody@city.gov.cn').code, 0);
+
+    const server = await serve(env);
+    try {
+      // The server holds the embedded database; the CLI reaches it through the server.
+      const second = kaifang(env, 'token', 'create', '--email', 'ops@city.gov.cn');
+      assert.equal(second.code, 0, second.stderr);
+      for (const token of [first.stdout, second.stdout]) {
+        assert.equal((await api(server.url, 'GET', '/api/v1/me', token)).body.email, 'ops@city.gov.cn');
+      }
+      const org = await api(server.url, 'POST', '/api/v1/organisations', second.stdout, { name: '明州市测试局', orgCode: '11339900MB1234567X', regionCode: '339900', adminLevel: 'prefecture' });
+      assert.equal(org.status, 201);
+      const ds = await api(server.url, 'POST', '/api/v1/datasets', second.stdout, {
+        title: '公交线路站点信息', description: '全市公交线路与站点。', orgId: org.body.id, themes: ['transport'],
+        openTier: 'unconditional', shareTier: 'unconditional', updateFrequency: '每月',
+      });
+      assert.equal(ds.status, 201);
+      assert.equal((await api(server.url, 'GET', `/api/v1/datasets/${ds.body.id}`)).status, 404);
+      assert.equal((await api(server.url, 'POST', `/api/v1/datasets/${ds.body.id}/publish`, second.stdout)).status, 200);
+      assert.equal((await api(server.url, 'GET', `/api/v1/datasets/${ds.body.id}`)).body.updateFrequency, 'monthly');
+      const verify = kaifang(env, 'audit', 'verify');
+      assert.equal(verify.code, 0, verify.stderr);
+      assert.match(verify.stdout, /audit log intact: \d+ events verified/);
+    } finally {
+      await server.stop();
+    }
+    assert.equal(fs.existsSync(path.join(dir, 'kaifang.sock')), false, 'socket removed on shutdown');
+  });
+
+  test('audit verify fails after a row of the audit table is altered by hand', async () => {
+    assert.equal(kaifang(env, 'audit', 'verify').code, 0);
+    const database = await openDatabase({ databaseUrl: null, dataDir: dir });
+    await database.exec(`ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update;
+      UPDATE audit_event SET actor_id = NULL WHERE seq = 2;
+      ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update;`);
+    await database.close();
+    const r = kaifang(env, 'audit', 'verify');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /TAMPERED at event 2/);
+  });
+
+  test('invalid configuration stops with a message naming the variable', () => {
+    const r = kaifang({ ...env, PORT: 'eighty' }, 'serve');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /PORT must be an integer/);
+  });
+});
+
+describe('npm start: demo catalogue on an empty embedded database, loaded once', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-demo-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  test('first start loads the demo, restart keeps the same data without duplicating it', async () => {
+    const first = await serve({ KAIFANG_DATA_DIR: dir }, '--demo');
+    const list1 = await api(first.url, 'GET', '/api/v1/datasets?pageSize=1');
+    const orgs1 = await api(first.url, 'GET', '/api/v1/organisations');
+    await first.stop();
+    assert.ok(list1.body.total >= 50, `demo datasets published: ${list1.body.total}`);
+    assert.ok(orgs1.body.total >= 10);
+    const second = await serve({ KAIFANG_DATA_DIR: dir }, '--demo');
+    const list2 = await api(second.url, 'GET', '/api/v1/datasets?pageSize=1');
+    const orgs2 = await api(second.url, 'GET', '/api/v1/organisations');
+    const search = await api(second.url, 'GET', `/api/v1/datasets?q=${encodeURIComponent('公积金')}`);
+    await second.stop();
+    assert.equal(list2.body.total, list1.body.total);
+    assert.equal(orgs2.body.total, orgs1.body.total);
+    assert.ok(search.body.items.some((d: { title: string }) => d.title === '住房公积金缴存情况'));
+  });
+});
+
+describe('the same build on a PostgreSQL server (DATABASE_URL)', { skip: !process.env.KAIFANG_TEST_DATABASE_URL && 'no PostgreSQL server' }, () => {
+  let url: string;
+  const name = `kaifang_cli_${process.pid}`;
+  before(async () => {
+    const c = new pg.Client({ connectionString: process.env.KAIFANG_TEST_DATABASE_URL });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.end();
+    url = process.env.KAIFANG_TEST_DATABASE_URL!.replace(/\/[^/]*$/, `/${name}`);
+  });
+  after(async () => {
+    const c = new pg.Client({ connectionString: process.env.KAIFANG_TEST_DATABASE_URL });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  });
+  test('migrate, user add, token create and serve run against the server', async () => {
+    const env = { DATABASE_URL: url, KAIFANG_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-pgcli-')) };
+    const m = kaifang(env, 'migrate');
+    assert.equal(m.code, 0, m.stderr);
+    assert.equal(kaifang(env, 'migrate').stdout, 'database is up to date');
+    assert.equal(kaifang(env, 'user', 'add', '--email', 'ops@city.gov.cn', '--role', 'authority').code, 0);
+    const token = kaifang(env, 'token', 'create', '--email', 'ops@city.gov.cn').stdout;
+    const server = await serve(env);
+    try {
+      assert.equal((await api(server.url, 'GET', '/healthz')).body.database, 'postgres');
+      assert.equal((await api(server.url, 'GET', '/api/v1/me', token)).body.role, 'authority');
+    } finally {
+      await server.stop();
+    }
+  });
+});
