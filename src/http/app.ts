@@ -23,6 +23,8 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   const app = Fastify({
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
+    // Long path parameters reach the route schema and get a 400 naming the parameter, not a bare 414.
+    maxParamLength: 1000,
     trustProxy: process.env.KAIFANG_TRUST_PROXY === '1',
   });
 

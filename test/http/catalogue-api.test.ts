@@ -217,6 +217,27 @@ onEachDatabase('catalogue API', (kind) => {
     assert.equal((await s.call('GET', `/api/v1/datasets/${d.body.id}/distributions`)).body.total, 0);
   });
 
+  test('hostile paths and query strings get clear 4xx answers and change nothing', async () => {
+    const before = await countAudit(s.ctx.db);
+    const hostile = ["x' OR '1'='1", '../../etc/passwd', '%00', '<script>alert(1)</script>', 'a'.repeat(300)];
+    for (const ref of hostile) {
+      const r = await s.call('GET', `/api/v1/datasets/${encodeURIComponent(ref)}`);
+      assert.ok([400, 404].includes(r.status), `${ref}: ${r.status}`);
+      assert.ok(r.body.error.code);
+      const o = await s.call('GET', `/api/v1/organisations/${encodeURIComponent(ref)}`);
+      assert.ok([400, 404].includes(o.status), `${ref}: ${o.status}`);
+    }
+    const q = await s.call('GET', `/api/v1/datasets?q=${encodeURIComponent("%' OR 1=1 --")}`);
+    assert.equal(q.status, 200);
+    assert.equal(q.body.total, 0);
+    assert.equal((await s.call('GET', '/api/v1/datasets?openTier=everything')).status, 400);
+    assert.equal((await s.call('GET', '/api/v1/datasets?page=-1')).status, 400);
+    assert.equal((await s.call('PATCH', '/api/v1/organisations/not-a-uuid', { token: admin.token, body: { name: 'x' } })).status, 400);
+    assert.equal((await s.call('DELETE', '/api/v1/datasets/nope', { token: admin.token })).status, 404);
+    assert.equal((await s.call('GET', '/api/v1/no-such-route')).body.error.code, 'route_not_found');
+    assert.equal(await countAudit(s.ctx.db), before);
+  });
+
   test('vocabularies and OpenAPI are served', async () => {
     const themes = await s.call('GET', '/api/v1/vocabularies/themes');
     assert.equal(themes.status, 200);
