@@ -98,16 +98,17 @@ export interface IssuedToken {
   expiresAt: string | null;
 }
 
-export async function createToken(ctx: Context, actorId: string | null, userId: string, name = 'api', expiresAt: Date | null = null): Promise<IssuedToken> {
+/** `grantId` ties the token to one grant (see `createGrantToken`): it then reads only what that grant allows. */
+export async function createToken(ctx: Context, actorId: string | null, userId: string, name = 'api', expiresAt: Date | null = null, grantId: string | null = null): Promise<IssuedToken> {
   const token = newSecret('kf');
   const prefix = token.slice(0, 10);
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('api_token')
-      .values({ user_id: userId, name, token_hash: secretHash(token), prefix, created_at: ctx.clock.now(), expires_at: expiresAt })
+      .values({ user_id: userId, name, token_hash: secretHash(token), prefix, created_at: ctx.clock.now(), expires_at: expiresAt, grant_id: grantId })
       .returning(['id', 'created_at'])
       .executeTakeFirstOrThrow();
-    await appendAudit(trx, ctx.clock.now(), { actorId, action: 'token.create', entityType: 'api_token', entityId: row.id, after: { userId, name, prefix } });
+    await appendAudit(trx, ctx.clock.now(), { actorId, action: 'token.create', entityType: 'api_token', entityId: row.id, after: { userId, name, prefix, ...(grantId && { grantId }) } });
     return { id: row.id, name, token, prefix, createdAt: new Date(row.created_at).toISOString(), expiresAt: expiresAt?.toISOString() ?? null };
   });
 }
@@ -135,18 +136,28 @@ export async function revokeToken(ctx: Context, actor: Actor, tokenId: string): 
   });
 }
 
-/** The actor a bearer token stands for, or null when it is unknown, revoked, expired or its user disabled. */
+/**
+ * The actor a bearer token stands for, or null when it is unknown, revoked, expired or its user disabled.
+ * A token tied to a grant dies with the grant (suspended, revoked, expired) and acts with no role
+ * beyond a public user's: it exists to let a program read granted data, not to act for a department.
+ */
 export async function authenticateToken(ctx: Context, token: string): Promise<Actor | null> {
   if (!/^kf_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const r = await ctx.db
     .selectFrom('api_token')
     .innerJoin('app_user', 'app_user.id', 'api_token.user_id')
-    .select(['app_user.id', 'app_user.email', 'app_user.role', 'app_user.org_id', 'api_token.expires_at'])
+    .leftJoin('access_grant', 'access_grant.id', 'api_token.grant_id')
+    .select(['app_user.id', 'app_user.email', 'app_user.role', 'app_user.org_id', 'api_token.expires_at', 'api_token.grant_id', 'access_grant.status as grant_status', 'access_grant.expires_at as grant_expires_at'])
     .where('api_token.token_hash', '=', secretHash(token))
     .where('api_token.revoked_at', 'is', null)
     .where('app_user.disabled_at', 'is', null)
     .executeTakeFirst();
   if (!r) return null;
-  if (r.expires_at && new Date(r.expires_at) <= ctx.clock.now()) return null;
+  const now = ctx.clock.now();
+  if (r.expires_at && new Date(r.expires_at) <= now) return null;
+  if (r.grant_id) {
+    if (r.grant_status !== 'active' || !r.grant_expires_at || new Date(r.grant_expires_at) <= now) return null;
+    return { userId: r.id, email: r.email, role: 'public', orgId: null, grantId: r.grant_id };
+  }
   return { userId: r.id, email: r.email, role: r.role as Role, orgId: r.org_id };
 }

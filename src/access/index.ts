@@ -17,3 +17,38 @@ export {
 } from './identity.ts';
 export { requireActor, canEditOrgData, canSeeUnpublished, unpublishedScope, canManageOrganisations, canManageUsers, assertCan } from './permissions.ts';
 export { resolveDataAccess, type DataAccess, type RowCondition } from './data-access.ts';
+export { signIn, authenticateSession, revokeSession, revokeOtherSessions, SESSION_HOURS, type Session, type IssuedSession } from './sessions.ts';
+export type { DataUseNote } from './data-access.ts';
+export {
+  submitApplication,
+  applicationPrefill,
+  getApplication,
+  listApplications,
+  decideApplication,
+  sendDeadlineReminders,
+  listOverdue,
+  type RequestFilter,
+  type Prefill,
+  type DecisionAction,
+  type ReminderRun,
+  type OverdueItem,
+  type OverdueByDepartment,
+} from './applications/index.ts';
+export { submitSharingRequest, sharingPrefill, getSharingRequest, listSharingRequests, decideSharingRequest, sharedWithoutRequest } from './sharing/index.ts';
+export {
+  getGrant,
+  listGrants,
+  changeGrantStatus,
+  expireGrants,
+  logGrantUse,
+  listGrantUses,
+  fileUsageReport,
+  listUsageReports,
+  createGrantToken,
+  listRevocationNotices,
+  maskName,
+  type GrantFilter,
+  type DataUse,
+  type DataUseEntry,
+} from './grants/index.ts';
+export { listNotifications, markNotificationsRead, renderNotification, type Notification, type NotificationChannel } from './notifications/index.ts';

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, RawBuilder, Selectable } from 'kysely';
 import {
   DatasetInputSchema,
   DatasetPatchSchema,
@@ -13,6 +13,8 @@ import {
   themeIndex,
   findTerm,
   themes as themeVocabulary,
+  formats as formatVocabulary,
+  updateFrequencies,
   validationFailed,
   type Actor,
   type DataField,
@@ -28,6 +30,21 @@ import {
 } from '../core/index.ts';
 import { appendAudit, canEditOrgData, canSeeUnpublished, requireActor, unpublishedScope } from '../access/index.ts';
 import { sql, type Context, type Kdb, type Schema } from '../platform/index.ts';
+import {
+  correctQuery,
+  fieldCondition,
+  highlight,
+  indexDataset,
+  matchCondition,
+  parseQuery,
+  rankExpression,
+  relatedTo,
+  searchSession,
+  type Condition,
+  type Highlight,
+  type Relation,
+  type SearchQuery,
+} from './search/index.ts';
 
 type Row = Selectable<Schema['dataset']> & { org_name: string; org_code: string };
 
@@ -94,98 +111,254 @@ export async function getDataset(ctx: Context, actor: Actor | null, ref: string)
   return toDataset(r);
 }
 
+export type DatasetSort = 'relevance' | 'newest' | 'modified' | 'views' | 'downloads' | 'title';
+
 export interface DatasetFilter {
   org?: string;
   theme?: string;
   openTier?: string;
   shareTier?: string;
   updateFrequency?: string;
+  /** A distribution format (CSV, XLSX …): datasets offering at least one file in it. */
+  format?: string;
+  /** The publisher's GB/T 2260 region code. */
+  region?: string;
+  /** The publisher's administrative level. */
+  adminLevel?: string;
   status?: string;
+  /** Search words; `field:身份证号` asks for datasets having that 数据项. */
   q?: string;
-  sort?: 'newest' | 'modified' | 'title';
+  /** 数据项 (field names or titles) every dataset must have; comma-separated or repeated. */
+  fields?: string | string[];
+  /** Relevance by default when searching, else most recently modified. */
+  sort?: DatasetSort;
   page?: number;
   pageSize?: number;
 }
 
-export type FacetName = 'theme' | 'org' | 'openTier' | 'updateFrequency';
+export type FacetName = 'theme' | 'org' | 'openTier' | 'updateFrequency' | 'format' | 'region' | 'adminLevel';
 export interface Facet {
   value: string;
   count: number;
 }
 export type Facets = Record<FacetName, Facet[]>;
 
-type Query = ReturnType<typeof baseQuery>;
+/** A dataset in a list; when searching, with its title and description as HTML, matches in <mark>. */
+export type ListedDataset = Dataset & { highlight?: Highlight };
 
-/** Published datasets for everyone, plus unpublished ones within the actor's reach. */
-function visibleTo(db: Kdb, actor: Actor | null): Query {
-  const scope = unpublishedScope(actor);
-  return baseQuery(db).where((eb) => {
-    const visible = [eb('dataset.status', '=', 'published')];
-    if (scope === null) visible.push(eb.val(true).$castTo<boolean>() as never);
-    else if (scope.length) visible.push(eb('dataset.org_id', 'in', scope));
-    return eb.or(visible);
-  });
-}
-
-/** Applies every filter except `skip`: a facet counts what its own choice would give. */
-function filtered(q: Query, f: DatasetFilter, skip?: FacetName): Query {
-  if (f.org && skip !== 'org') q = q.where((eb) => eb.or([eb('organisation.org_code', '=', f.org!), ...(UUID.test(f.org!) ? [eb('dataset.org_id', '=', f.org!)] : [])]));
-  if (f.theme && skip !== 'theme') {
-    const code = findTerm(themeVocabulary, f.theme)?.code ?? f.theme;
-    q = q.where(sql<boolean>`${code} = ANY(dataset.themes)`);
-  }
-  if (f.openTier && skip !== 'openTier') q = q.where('dataset.open_tier', '=', f.openTier);
-  if (f.updateFrequency && skip !== 'updateFrequency') q = q.where('dataset.update_frequency', '=', f.updateFrequency);
-  if (f.shareTier) q = q.where('dataset.share_tier', '=', f.shareTier);
-  if (f.status) q = q.where('dataset.status', '=', f.status);
-  if (f.q?.trim()) {
-    const like = `%${f.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb('dataset.title', 'ilike', like), eb('dataset.description', 'ilike', like), eb(sql`array_to_string(dataset.tags, ' ')`, 'ilike', like)]));
-  }
-  return q;
-}
-
-async function facetCounts(db: Kdb, actor: Actor | null, f: DatasetFilter): Promise<Facets> {
-  const count = async (name: FacetName, column: ReturnType<typeof sql<string>>) => {
-    const rows = await filtered(visibleTo(db, actor), f, name)
-      .clearSelect()
-      .select([column.as('value'), (eb) => eb.fn.countAll<number>().as('count')])
-      .groupBy('value')
-      .orderBy('count', 'desc')
-      .orderBy('value')
-      .execute();
-    return rows.map((r) => ({ value: String(r.value), count: Number(r.count) }));
-  };
-  const [theme, org, openTier, updateFrequency] = await Promise.all([
-    count('theme', sql<string>`unnest(dataset.themes)`),
-    count('org', sql<string>`organisation.org_code`),
-    count('openTier', sql<string>`dataset.open_tier`),
-    count('updateFrequency', sql<string>`dataset.update_frequency`),
-  ]);
-  return { theme, org, openTier, updateFrequency };
+export interface DatasetList extends Page<ListedDataset> {
+  facets: Facets;
+  /**
+   * Only when searching: a corrected query when this one found nothing as typed, else null. For
+   * mistyped pinyin (gongjjin) the items are already the corrected query's (公积金); for mistyped
+   * Chinese the list stays empty and the correction is only offered.
+   */
+  didYouMean?: string | null;
 }
 
 /**
- * The visibility rule is applied in SQL before counting, so totals and facet counts never
- * reveal hidden datasets.
+ * What a caller may find in lists, searches, facet counts and related datasets. The public
+ * (anonymous or registered) finds published datasets that are opened, unconditionally or on
+ * conditions — not unopened (不予开放) ones; department staff find every published dataset (the
+ * government's own catalogue, for sharing) and their own unpublished ones; reviewers, the data
+ * authority and sysadmins find everything. Over `dataset`, or over the search index's copies of
+ * the same columns (`dataset_search`).
  */
-export async function listDatasets(ctx: Context, actor: Actor | null, f: DatasetFilter = {}): Promise<Page<Dataset> & { facets: Facets }> {
+function visibleTo(actor: Actor | null, table: 'dataset' | 'dataset_search' = 'dataset'): Condition {
+  const scope = unpublishedScope(actor);
+  if (scope === null) return sql<boolean>`true`;
+  const column = (name: string) => sql.ref(`${table}.${name}`);
+  const published = sql<boolean>`${column('status')} = 'published'`;
+  if (!scope.length) return sql<boolean>`(${published} AND ${column('open_tier')} <> 'not_open')`;
+  return sql<boolean>`(${published} OR ${column('org_id')} IN (${sql.join(scope)}))`;
+}
+
+/** The column each sort orders by, after relevance or date; `modified` is always there to break ties. */
+const SORT_COLUMN = {
+  relevance: null,
+  modified: null,
+  newest: 'dataset_search.issued',
+  views: 'dataset_search.views',
+  downloads: 'dataset_search.downloads',
+  title: 'dataset_search.slug',
+} as const;
+
+const ORDER: Record<DatasetSort, Condition> = {
+  relevance: sql`hits.rank DESC, hits.modified DESC, hits.id`,
+  newest: sql`hits.issued DESC NULLS LAST, hits.id`,
+  modified: sql`hits.modified DESC, hits.id`,
+  views: sql`hits.views DESC, hits.modified DESC, hits.id`,
+  downloads: sql`hits.downloads DESC, hits.modified DESC, hits.id`,
+  // The slug is the title in pinyin, so this is the dictionary order Chinese readers expect.
+  title: sql`hits.slug, hits.id`,
+};
+
+/**
+ * Every dataset the actor may see that passes the filters no facet stands for, with what the
+ * facets, the facet filters and the sort need. It reads the search index's narrow row per
+ * dataset (kept in step with the catalogue), not the wide dataset rows. The visibility rule is
+ * applied here, in SQL, before anything is counted, so totals and facet counts never reveal
+ * hidden datasets.
+ */
+function filtered(db: Kdb, actor: Actor | null, f: DatasetFilter, sq: SearchQuery, sort: DatasetSort) {
+  const sortColumn = SORT_COLUMN[sort];
+  let q = db
+    .selectFrom('dataset_search')
+    .select([
+      'dataset_search.dataset_id as id',
+      'dataset_search.org_id',
+      'dataset_search.themes',
+      'dataset_search.formats',
+      'dataset_search.open_tier',
+      'dataset_search.update_frequency',
+      'dataset_search.modified',
+      (sort === 'relevance' ? rankExpression(sq) : sql<number>`0`).as('rank'),
+    ])
+    .$if(sortColumn !== null, (qb) => qb.select(sortColumn!))
+    .where(visibleTo(actor, 'dataset_search'));
+  if (f.shareTier) q = q.where('dataset_search.share_tier', '=', f.shareTier);
+  if (f.status) q = q.where('dataset_search.status', '=', f.status);
+  for (const c of [matchCondition(sq), fieldCondition(sq)]) if (c) q = q.where(c);
+  return q;
+}
+
+/** Publishers by a property of theirs; organisations are few, so this is a small initial lookup. */
+const publishersWhere = (condition: Condition) => sql<boolean>`hits.org_id = ANY(ARRAY(SELECT organisation.id FROM organisation WHERE ${condition}))`;
+
+/** The facet filters, as conditions over the `hits` of `filtered`. */
+function facetFilters(f: DatasetFilter): { facet: FacetName; condition: Condition }[] {
+  const out: { facet: FacetName; condition: Condition }[] = [];
+  const add = (facet: FacetName, condition: Condition) => out.push({ facet, condition });
+  if (f.theme) add('theme', sql`${findTerm(themeVocabulary, f.theme)?.code ?? f.theme} = ANY(hits.themes)`);
+  if (f.org) add('org', publishersWhere(UUID.test(f.org) ? sql`organisation.org_code = ${f.org} OR organisation.id = ${f.org}` : sql`organisation.org_code = ${f.org}`));
+  if (f.openTier) add('openTier', sql`hits.open_tier = ${f.openTier}`);
+  if (f.updateFrequency) add('updateFrequency', sql`hits.update_frequency = ${findTerm(updateFrequencies, f.updateFrequency)?.code ?? f.updateFrequency}`);
+  if (f.format) add('format', sql`${findTerm(formatVocabulary, f.format)?.code ?? f.format} = ANY(hits.formats)`);
+  if (f.region) add('region', publishersWhere(sql`organisation.region_code = ${f.region}`));
+  if (f.adminLevel) add('adminLevel', publishersWhere(sql`organisation.admin_level = ${f.adminLevel}`));
+  return out;
+}
+
+const ORG_FACETS = { org: 'org_code', region: 'region_code', adminLevel: 'admin_level' } as const;
+const ROW_FACETS = { openTier: 'open_tier', updateFrequency: 'update_frequency' } as const;
+const ARRAY_FACETS = { theme: 'themes', format: 'formats' } as const;
+/** The grouping pass shared by facets whose own filter is not in use: one set per column. */
+const GROUPED = ['org_id', 'open_tier', 'update_frequency', 'themes', 'formats'] as const;
+/** GROUPING() of the columns above for the set that groups by `column` alone: every other bit set. */
+const groupedBy = (column: (typeof GROUPED)[number]) => (2 ** GROUPED.length - 1) ^ (2 ** (GROUPED.length - 1 - GROUPED.indexOf(column)));
+
+/**
+ * Each facet counts what choosing one of its values would give: every filter applies except its
+ * own. Facets whose filter is not in use share one GROUPING SETS pass over the hits (the total
+ * comes from it too; array columns are grouped whole and unnested afterwards, on a few rows); a
+ * facet whose filter is in use gets a pass of its own. Publisher facets are counted per
+ * organisation and rolled up, so no hit row is joined to its organisation.
+ */
+function facetCounts(where: (skip?: FacetName) => Condition, active: Set<FacetName>) {
+  const agg = (rows: RawBuilder<unknown>) =>
+    sql`(SELECT coalesce(json_agg(json_build_object('value', v.value, 'count', v.count) ORDER BY v.count DESC, v.value), '[]'::json) FROM (${rows}) v)`;
+  const shared = (column: (typeof GROUPED)[number]) => sql`g.grouped = ${groupedBy(column)}`;
+  const parts: RawBuilder<unknown>[] = [];
+  for (const [facet, column] of Object.entries(ORG_FACETS) as [FacetName, string][]) {
+    const perOrg = active.has(facet) ? sql`SELECT hits.org_id, count(*) AS n FROM hits WHERE ${where(facet)} GROUP BY 1` : sql`SELECT g.org_id, g.n FROM g WHERE ${shared('org_id')}`;
+    parts.push(sql`${agg(sql`SELECT ${sql.ref(`organisation.${column}`)} AS value, sum(c.n)::int AS count FROM (${perOrg}) c JOIN organisation ON organisation.id = c.org_id GROUP BY 1`)} AS ${sql.id(facet)}`);
+  }
+  for (const [facet, column] of Object.entries(ROW_FACETS) as [FacetName, 'open_tier' | 'update_frequency'][]) {
+    const rows = active.has(facet)
+      ? sql`SELECT ${sql.ref(`hits.${column}`)} AS value, count(*) AS count FROM hits WHERE ${where(facet)} GROUP BY 1`
+      : sql`SELECT ${sql.ref(`g.${column}`)} AS value, g.n AS count FROM g WHERE ${shared(column)}`;
+    parts.push(sql`${agg(rows)} AS ${sql.id(facet)}`);
+  }
+  for (const [facet, column] of Object.entries(ARRAY_FACETS) as [FacetName, 'themes' | 'formats'][]) {
+    const rows = active.has(facet)
+      ? sql`SELECT unnest(${sql.ref(`hits.${column}`)}) AS value, count(*) AS count FROM hits WHERE ${where(facet)} GROUP BY 1`
+      : sql`SELECT x.value, sum(x.n)::int AS count FROM (SELECT unnest(${sql.ref(`g.${column}`)}) AS value, g.n FROM g WHERE ${shared(column)}) x GROUP BY 1`;
+    parts.push(sql`${agg(rows)} AS ${sql.id(facet)}`);
+  }
+  return sql.join(parts, sql`, `);
+}
+
+const listOf = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []).flatMap((s) => s.split(/[,，]/)).map((s) => s.trim()).filter(Boolean);
+
+/**
+ * Lists, filters and searches datasets. With `q`, items are ranked by relevance (title over tags
+ * and fields over description), carry highlights, and a query that finds nothing gets a
+ * "did you mean".
+ */
+export async function listDatasets(ctx: Context, actor: Actor | null, f: DatasetFilter = {}): Promise<DatasetList> {
   const page = Math.max(1, f.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
-  const q = filtered(visibleTo(ctx.db, actor), f);
-  const { total } = await q
-    .clearSelect()
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
-  const order =
-    f.sort === 'title' ? (['dataset.title', 'asc'] as const) : f.sort === 'newest' ? (['dataset.issued', 'desc'] as const) : (['dataset.modified', 'desc'] as const);
-  const rows = await q
-    .orderBy(order[0], (ob) => (order[1] === 'desc' ? ob.desc().nullsLast() : ob.asc()))
-    .orderBy('dataset.id')
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .execute();
-  return { items: rows.map(toDataset), total: Number(total), page, pageSize, facets: await facetCounts(ctx.db, actor, f) };
+  const sq = parseQuery(f.q, listOf(f.fields));
+  const searching = sq.document !== null || sq.fields !== null;
+  const sort = f.sort ?? (searching ? 'relevance' : 'modified');
+  const facets = facetFilters(f);
+  const active = new Set(facets.map((c) => c.facet));
+  const where = (skip?: FacetName) => sql<boolean>`${sql.join([sql`true`, ...facets.filter((c) => c.facet !== skip).map((c) => c.condition)], sql` AND `)}`;
+  const run = (query: SearchQuery) => (db: Kdb) =>
+    sql<Facets & { total: number; ids: string[] }>`
+      WITH hits AS MATERIALIZED (${filtered(db, actor, f, query, sort)}),
+      g AS MATERIALIZED (
+        SELECT GROUPING(${sql.join(GROUPED.map((c) => sql.ref(`hits.${c}`)))}) AS grouped, ${sql.join(GROUPED.map((c) => sql.ref(`hits.${c}`)))}, count(*)::int AS n
+          FROM hits WHERE ${where()}
+         GROUP BY GROUPING SETS (${sql.join(GROUPED.map((c) => sql`(${sql.ref(`hits.${c}`)})`))}))
+      SELECT
+        (SELECT coalesce(sum(g.n), 0)::int FROM g WHERE g.grouped = ${groupedBy('open_tier')}) AS total,
+        (SELECT coalesce(json_agg(hits.id ORDER BY ${ORDER[sort]}), '[]'::json) FROM (
+           SELECT * FROM hits WHERE ${where()} ORDER BY ${ORDER[sort]} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}) hits) AS ids,
+        ${facetCounts(where, active)}`
+      .execute(db)
+      .then((r) => r.rows[0]);
+  let result = await searchSession(ctx.db, searching, run(sq));
+  let shown = sq;
+  let didYouMean: string | null = null;
+  if (sq.document !== null && result.total === 0 && f.q) {
+    const corrected = await correctQuery(ctx.db, f.q);
+    const retry = corrected ? parseQuery(corrected, listOf(f.fields)) : null;
+    const second = retry ? await searchSession(ctx.db, true, run(retry)) : null;
+    // Offered only when it finds something the asker may see: the vocabulary spans every title.
+    if (second && second.total > 0) {
+      didYouMean = corrected;
+      // Pinyin with a slip in it is read as meant; mistyped Chinese is left for the asker to accept.
+      if (sq.latinWords.length) [result, shown] = [second, retry!];
+    }
+  }
+  // The rule again: a dataset withdrawn between the two statements must not be shown.
+  const rows = result.ids.length ? await baseQuery(ctx.db).where('dataset.id', 'in', result.ids).where(visibleTo(actor)).execute() : [];
+  const byId = new Map(rows.map((r) => [r.id, toDataset(r)]));
+  const items: ListedDataset[] = result.ids.flatMap((id) => {
+    const d = byId.get(id);
+    if (!d) return [];
+    return searching ? [{ ...d, highlight: highlight(shown, d.title, d.description) }] : [d];
+  });
+  const total = Number(result.total);
+  const { ids: _ids, total: _total, ...facetValues } = result;
+  return {
+    items,
+    total,
+    page,
+    pageSize,
+    facets: facetValues,
+    ...(searching && { didYouMean }),
+  };
+}
+
+/** A dataset related to another, with what they share. */
+export type RelatedDataset = Dataset & { related: Omit<Relation, 'id'> };
+
+/**
+ * Datasets related to one the actor may see, through shared tags, 数据项, themes and publisher,
+ * best first. Only datasets the actor may see are considered, so relations never leak drafts.
+ */
+export async function relatedDatasets(ctx: Context, actor: Actor | null, ref: string, limit = 10): Promise<Page<RelatedDataset>> {
+  const d = await getDataset(ctx, actor, ref);
+  const relations = await relatedTo(ctx.db, visibleTo(actor), { id: d.id, orgId: d.publisher.id, tags: d.tags, themes: d.themes, fields: d.fields }, limit);
+  const rows = relations.length ? await baseQuery(ctx.db).where('dataset.id', 'in', relations.map((r) => r.id)).where(visibleTo(actor)).execute() : [];
+  const byId = new Map(rows.map((r) => [r.id, toDataset(r)]));
+  const items = relations.flatMap(({ id, ...related }) => {
+    const found = byId.get(id);
+    return found ? [{ ...found, related }] : [];
+  });
+  return { items, total: items.length, page: 1, pageSize: limit };
 }
 
 /** A department acting outside its remit is refused, and the attempt itself is recorded. */
@@ -294,6 +467,7 @@ export async function createDataset(ctx: Context, actor: Actor | null, body: unk
         issued: null,
     } as Insertable<Schema['dataset']>;
     const inserted = await trx.insertInto('dataset').values(values).returning('id').executeTakeFirstOrThrow();
+    await indexDataset(trx, inserted.id);
     const created = toDataset((await loadRow(trx, inserted.id))!);
     await appendAudit(trx, now, { actorId: a.userId, action: 'dataset.create', entityType: 'dataset', entityId: created.id, after: created });
     return created;
@@ -347,6 +521,7 @@ export async function updateDataset(ctx: Context, actor: Actor | null, ref: stri
       .set({ ...cols, ...(patch.title && { slug: await uniqueSlug(trx, patch.title, current.id) }), modified: now })
       .where('id', '=', current.id)
       .execute();
+    await indexDataset(trx, current.id);
     const after = toDataset((await loadRow(trx, current.id))!);
     await appendAudit(trx, now, { actorId: a.userId, action: 'dataset.update', entityType: 'dataset', entityId: current.id, before: current, after });
     return after;

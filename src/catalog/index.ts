@@ -12,10 +12,16 @@ export {
   inputOf,
   toDataset,
   refuseEdit,
+  relatedDatasets,
   type DatasetFilter,
+  type DatasetList,
+  type DatasetSort,
+  type ListedDataset,
+  type RelatedDataset,
   type Facet,
   type Facets,
   type FacetName,
 } from './datasets.ts';
 export { listDistributions, getDistribution, createDistribution, updateDistribution, deleteDistribution, toDistribution } from './distributions.ts';
+export { reindexAll, highlight, escapeHtml, governmentTerms, synonymGroups, type Highlight, type ReindexResult } from './search/index.ts';
 export { loadDemo, DEMO_PASSWORD, type DemoResult } from './demo/index.ts';

@@ -5,6 +5,8 @@ import { DomainError, Roles, type Role } from '../core/index.ts';
 import { serveExtensions } from './extensions.ts';
 import { handlers, terminalProgress, type Args } from './commands.ts';
 import { callAdminSocket, serveAdminSocket } from './admin-socket.ts';
+import { startWorker } from '../platform/index.ts';
+import { dataJobHandlers } from '../data/index.ts';
 
 /**
  * Runs a database command here, or inside the running server when it holds the embedded
@@ -45,8 +47,11 @@ program
       await handlers.demo(ctx, {}, { out: console.log, err: console.error, progress: terminalProgress });
     }
     const app = await buildApp(ctx, await serveExtensions());
+    // Every server also works the job queue (ingestion); servers on one database share it safely.
+    const worker = startWorker(ctx, dataJobHandlers);
     const closeSocket = ctx.database.kind === 'pglite' ? serveAdminSocket(ctx, config.dataDir) : async () => {};
     const close = async () => {
+      await worker.stop();
       await closeSocket();
       await app.close();
       await ctx.database.close();
@@ -109,6 +114,37 @@ program
   .command('verify')
   .description('recompute the hash chain; exits 1 if it was tampered with')
   .action(() => run('audit-verify', {}));
+
+// Tiered access (issue 6): the periodic job. Registered as a handler so it also runs inside a
+// server that holds the embedded database.
+handlers.reminders = async (ctx, _args, io) => {
+  const { sendDeadlineReminders } = await import('../access/index.ts');
+  io.out(JSON.stringify(await sendDeadlineReminders(ctx)));
+  return 0;
+};
+program
+  .command('reminders')
+  .description('remind departments of near deadlines, flag overdue requests, record expired grants (run from a timer, e.g. hourly)')
+  .action(() => run('reminders', {}));
+
+// Search (issue 4): rebuild the search index, e.g. after an upgrade or a bulk import by SQL.
+handlers.reindex = async (ctx, args, io) => {
+  const { reindexAll } = await import('../catalog/index.ts');
+  const bar = io.progress('search reindex');
+  const r = await reindexAll(ctx.db, (done, total) => bar.update(done, total), args.batch ? Number(args.batch) : undefined);
+  bar.stop();
+  io.out(`search index rebuilt: ${r.datasets} datasets in ${(r.milliseconds / 1000).toFixed(1)} s (${Math.round((r.datasets / Math.max(r.milliseconds, 1)) * 1000)} datasets/s)`);
+  return 0;
+};
+const batchSize = (v: string): string => {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10000) throw new InvalidArgumentError('batch must be a whole number from 1 to 10000');
+  return v;
+};
+program
+  .command('reindex')
+  .description('rebuild the search index of every dataset (safe while the portal serves)')
+  .option('--batch <n>', 'datasets per transaction (default 1000)', batchSize)
+  .action((opts: Args) => run('reindex', opts));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);

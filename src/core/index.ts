@@ -5,3 +5,4 @@ export { nextStatus, datasetStatuses, type DatasetAction } from './lifecycle.ts'
 export * from './schemas.ts';
 export { shapeErrors, assertShape, datasetRuleErrors, assertDatasetRules, formatErrors, normaliseFrequency } from './validation.ts';
 export { canonicalJson } from './canonical-json.ts';
+export * from './workflow/index.ts';

@@ -197,6 +197,8 @@ export interface Actor {
   email: string;
   role: Role;
   orgId: string | null;
+  /** Set when the caller signed in with a token tied to one grant: data access is limited to that grant. */
+  grantId?: string;
 }
 
 export interface AuditEvent {

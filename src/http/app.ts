@@ -11,6 +11,10 @@ import { healthRoutes } from './routes/health.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { vocabularyRoutes } from './routes/vocabularies.ts';
 import { accessRoutes } from './routes/access.ts';
+import { dataRoutes } from './routes/data.ts';
+import { applicationRoutes } from './routes/applications.ts';
+import { sharingRoutes } from './routes/sharing.ts';
+import { noticeRoutes } from './routes/notices.ts';
 
 export interface AppOptions {
   /** Sign-in methods beyond API tokens (the web console's session cookie). */
@@ -74,6 +78,10 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   await app.register(catalogRoutes(ctx), { prefix: '/api/v1' });
   await app.register(vocabularyRoutes(), { prefix: '/api/v1' });
   await app.register(accessRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(dataRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(applicationRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(sharingRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(noticeRoutes(ctx), { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const ext of opts.extensions ?? []) await ext(app, ctx);
   return app;

@@ -13,6 +13,10 @@ export interface Config {
   /** JSON bodies larger than this are refused before parsing. */
   bodyLimitBytes: number;
   production: boolean;
+  /** Deadlines and listing rules of tiered access (applications, sharing requests). */
+  workflow: WorkflowConfig;
+  /** Uploads, ingestion, the query sandbox and the job queue (the data plane). */
+  data: DataConfig;
 }
 
 export class ConfigError extends Error {
@@ -42,8 +46,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const bodyLimitBytes = parseIntIn(env.KAIFANG_BODY_LIMIT ?? String(1024 * 1024), 1024, 1024 ** 3, 'KAIFANG_BODY_LIMIT', problems);
   const production = env.NODE_ENV === 'production';
+  const workflow = loadWorkflowConfig(env, problems);
+  const data = loadDataConfig(env, problems);
   if (problems.length) throw new ConfigError(problems);
-  return { port, host, dataDir, databaseUrl, blobUrl, demo, baseUrl, logLevel, bodyLimitBytes, production };
+  return { port, host, dataDir, databaseUrl, blobUrl, demo, baseUrl, logLevel, bodyLimitBytes, production, workflow, data };
 }
 
 function parseIntIn(raw: string, min: number, max: number, name: string, problems: string[]): number {
@@ -66,4 +72,85 @@ function parseBool(raw: string, name: string, problems: string[]): boolean {
 /** Connection strings carry passwords; never echo them whole. */
 export function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** Tiered access: deadlines in working days (design §7) and how unopened datasets are shown. */
+export interface WorkflowConfig {
+  /** Working days a department has to answer an application for conditional data (Shandong, Guangdong: 5). */
+  applicationDeadlineDays: number;
+  /** Working days a department has to answer another department's sharing request (Beijing: 3); also the authority's, once escalated. */
+  sharingDeadlineDays: number;
+  /** Reminders go out this many working days before a deadline (0: on the due day only). */
+  reminderDays: number;
+  /** List unopened (不予开放) datasets, with their reason, in public catalogue listings. Their data is never served. */
+  listUnopened: boolean;
+  /** Days off and worked days beyond the State Council calendar, `YYYY-MM-DD` (local holidays, years not yet published). */
+  extraHolidays: string[];
+  extraWorkdays: string[];
+}
+
+function loadWorkflowConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkflowConfig {
+  const dates = (name: string) => {
+    const list = (env[name] ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+    const bad = list.filter((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d)) || new Date(d).toISOString().slice(0, 10) !== d);
+    if (bad.length) problems.push(`${name} must be comma-separated YYYY-MM-DD dates (bad: ${bad.join(', ')})`);
+    return list;
+  };
+  return {
+    applicationDeadlineDays: parseIntIn(env.KAIFANG_APPLICATION_DEADLINE_DAYS ?? '5', 1, 60, 'KAIFANG_APPLICATION_DEADLINE_DAYS', problems),
+    sharingDeadlineDays: parseIntIn(env.KAIFANG_SHARING_DEADLINE_DAYS ?? '3', 1, 60, 'KAIFANG_SHARING_DEADLINE_DAYS', problems),
+    reminderDays: parseIntIn(env.KAIFANG_REMINDER_DAYS ?? '1', 0, 30, 'KAIFANG_REMINDER_DAYS', problems),
+    listUnopened: parseBool(env.KAIFANG_LIST_UNOPENED ?? '1', 'KAIFANG_LIST_UNOPENED', problems),
+    extraHolidays: dates('KAIFANG_EXTRA_HOLIDAYS'),
+    extraWorkdays: dates('KAIFANG_EXTRA_WORKDAYS'),
+  };
+}
+
+/** The data plane's limits: every one of them bounds what one hostile file or query can cost. */
+export interface DataConfig {
+  /** Largest uploaded or fetched file, in bytes; beyond it the upload is refused (413) and nothing is kept. */
+  uploadMaxBytes: number;
+  /** Files with more columns than this fail ingestion with a clear report. */
+  maxColumns: number;
+  /** XLSX: largest total uncompressed size and compression ratio accepted (zip-bomb guard). */
+  xlsxMaxUncompressedBytes: number;
+  xlsxMaxRatio: number;
+  /** DuckDB memory for one ingestion (spills to disk beyond it) and for the shared read engine. */
+  ingestMemory: string;
+  readMemory: string;
+  /** The SQL sandbox: per-query memory, threads, wall-clock limit, rows returned, concurrent queries. */
+  queryMemory: string;
+  queryThreads: number;
+  queryTimeoutMs: number;
+  queryMaxRows: number;
+  queryConcurrency: number;
+  /** A running job is failed after this long, or when its worker stops sending heartbeats for staleJobMs. */
+  jobTimeoutMs: number;
+  staleJobMs: number;
+  /** Tests serve files from 127.0.0.1; production never fetches from loopback or private addresses. */
+  allowLoopbackFetch: boolean;
+}
+
+function loadDataConfig(env: NodeJS.ProcessEnv, problems: string[]): DataConfig {
+  const memory = (name: string, fallback: string) => {
+    const v = (env[name] ?? fallback).trim();
+    if (!/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i.test(v)) problems.push(`${name} must be a size such as 512MB or 2GB (got "${v}")`);
+    return v;
+  };
+  return {
+    uploadMaxBytes: parseIntIn(env.KAIFANG_UPLOAD_MAX_BYTES ?? String(1024 ** 3), 1024, 1024 ** 4, 'KAIFANG_UPLOAD_MAX_BYTES', problems),
+    maxColumns: parseIntIn(env.KAIFANG_MAX_COLUMNS ?? '2000', 1, 20000, 'KAIFANG_MAX_COLUMNS', problems),
+    xlsxMaxUncompressedBytes: parseIntIn(env.KAIFANG_XLSX_MAX_UNCOMPRESSED ?? String(512 * 1024 ** 2), 1024, 1024 ** 4, 'KAIFANG_XLSX_MAX_UNCOMPRESSED', problems),
+    xlsxMaxRatio: parseIntIn(env.KAIFANG_XLSX_MAX_RATIO ?? '200', 2, 100000, 'KAIFANG_XLSX_MAX_RATIO', problems),
+    ingestMemory: memory('KAIFANG_INGEST_MEMORY', '512MB'),
+    readMemory: memory('KAIFANG_READ_MEMORY', '512MB'),
+    queryMemory: memory('KAIFANG_QUERY_MEMORY', '256MB'),
+    queryThreads: parseIntIn(env.KAIFANG_QUERY_THREADS ?? '2', 1, 256, 'KAIFANG_QUERY_THREADS', problems),
+    queryTimeoutMs: parseIntIn(env.KAIFANG_QUERY_TIMEOUT_MS ?? '10000', 100, 3600000, 'KAIFANG_QUERY_TIMEOUT_MS', problems),
+    queryMaxRows: parseIntIn(env.KAIFANG_QUERY_MAX_ROWS ?? '10000', 1, 1000000, 'KAIFANG_QUERY_MAX_ROWS', problems),
+    queryConcurrency: parseIntIn(env.KAIFANG_QUERY_CONCURRENCY ?? '4', 1, 256, 'KAIFANG_QUERY_CONCURRENCY', problems),
+    jobTimeoutMs: parseIntIn(env.KAIFANG_JOB_TIMEOUT_MS ?? String(60 * 60 * 1000), 1000, 7 * 24 * 3600 * 1000, 'KAIFANG_JOB_TIMEOUT_MS', problems),
+    staleJobMs: parseIntIn(env.KAIFANG_STALE_JOB_MS ?? '60000', 1000, 24 * 3600 * 1000, 'KAIFANG_STALE_JOB_MS', problems),
+    allowLoopbackFetch: parseBool(env.KAIFANG_ALLOW_LOOPBACK_FETCH ?? '0', 'KAIFANG_ALLOW_LOOPBACK_FETCH', problems),
+  };
 }

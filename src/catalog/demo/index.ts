@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Actor } from '../../core/index.ts';
 import { actorOf, createUser } from '../../access/index.ts';
 import type { Context } from '../../platform/index.ts';
@@ -50,11 +51,16 @@ export async function loadDemo(ctx: Context, onProgress?: (done: number, total: 
     const { orgKey, publish, demoFile, ...input } = d;
     const created = await createDataset(ctx, system, { ...input, orgId: orgIds.get(orgKey)! });
     if (demoFile) {
-      await createDistribution(ctx, system, created.id, {
+      const dist = await createDistribution(ctx, system, created.id, {
         title: `${input.title}（CSV）`,
         format: 'CSV',
         description: demoFile === 'platforms' ? '《中国地方政府数据开放平台利用报告（2021）》附录1' : '《中国地方政府数据开放平台利用报告（2021）》附录3',
       });
+      // Ingested now, through the data plane, so the demo serves real rows from the first start.
+      // Imported lazily: the data plane itself builds on the catalogue.
+      const file = demoFile === 'platforms' ? 'appendix1-platforms-2021.csv' : 'appendix3-datasets-2021.csv';
+      const { attachFileNow } = await import('../../data/index.ts');
+      await attachFileNow(ctx, system, dist.id, fileURLToPath(new URL(`./files/${file}`, import.meta.url)), file);
     }
     if (publish) await transitionDataset(ctx, system, created.id, 'publish');
     onProgress?.(++done, demoDatasets.length);

@@ -24,12 +24,18 @@ export const DatasetListQuery = Type.Object({
   openTier: Type.Optional(OpenTierSchema),
   shareTier: Type.Optional(ShareTierSchema),
   updateFrequency: Type.Optional(Type.String({ maxLength: 32 })),
+  format: Type.Optional(Type.String({ maxLength: 32, description: 'a distribution format, e.g. CSV' })),
+  region: Type.Optional(Type.String({ pattern: '^[0-9]{6}$', description: "the publisher's GB/T 2260 region code" })),
+  adminLevel: Type.Optional(Type.Union(['national', 'provincial', 'sub_provincial', 'prefecture', 'county'].map((s) => Type.Literal(s)))),
   status: Type.Optional(Type.Union(['draft', 'in_review', 'published', 'withdrawn'].map((s) => Type.Literal(s)))),
-  q: Type.Optional(Type.String({ maxLength: 200 })),
-  sort: Type.Optional(Type.Union(['newest', 'modified', 'title'].map((s) => Type.Literal(s)))),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'search words; `field:身份证号` finds datasets having that 数据项' })),
+  fields: Type.Optional(Type.String({ maxLength: 200, description: '数据项 names or titles every dataset must have, comma-separated' })),
+  sort: Type.Optional(Type.Union(['relevance', 'newest', 'modified', 'views', 'downloads', 'title'].map((s) => Type.Literal(s)))),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
+
+const RelatedQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) });
 
 /** Thin: parse, call the catalogue, return. Rules live in `catalog` and `access`. */
 export const catalogRoutes =
@@ -55,8 +61,13 @@ export const catalogRoutes =
     });
 
     const dsTags = ['datasets'];
-    app.get('/datasets', { schema: { tags: dsTags, summary: 'List and filter datasets', querystring: DatasetListQuery } }, async (req) =>
+    app.get('/datasets', { schema: { tags: dsTags, summary: 'Search, filter and list datasets, with facets', querystring: DatasetListQuery } }, async (req) =>
       catalog.listDatasets(ctx, req.actor, req.query as catalog.DatasetFilter),
+    );
+    app.get(
+      '/datasets/:ref/related',
+      { schema: { tags: dsTags, summary: 'Datasets sharing tags, 数据项, themes or publisher, best first', params: Ref, querystring: RelatedQuery } },
+      async (req) => catalog.relatedDatasets(ctx, req.actor, (req.params as { ref: string }).ref, (req.query as { limit?: number }).limit),
     );
     app.post('/datasets', { schema: { tags: dsTags, body: DatasetInputSchema, security } }, async (req, reply) =>
       reply.status(201).send(await catalog.createDataset(ctx, req.actor, req.body)),

@@ -34,6 +34,9 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir?:
 
 async function openServer(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.KAIFANG_DB_POOL ?? 10) });
+  // An idle connection the server drops (restart, failover, admin termination) is discarded by the
+  // pool and replaced on next use; without a listener its 'error' event would crash the process.
+  pool.on('error', () => undefined);
   // Fail at start with a clear message rather than on the first request.
   const client = await pool.connect();
   client.release();

@@ -130,3 +130,62 @@ export interface Schema {
   audit_event: AuditEventTable;
   schema_migration: SchemaMigrationTable;
 }
+
+// Tiered access workflows (migration 005): merged into the interfaces above.
+import type { AccessWorkflowTables } from './access-workflows.ts';
+export interface Schema extends AccessWorkflowTables {}
+export interface ApiTokenTable {
+  /** Set on a token tied to one grant (migration 005). */
+  grant_id: string | null;
+}
+
+// Search index (migration 003): one derived row per dataset, kept in step with it.
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+export interface DatasetSearchTable {
+  dataset_id: string;
+  org_id: string;
+  status: string;
+  themes: string[];
+  open_tier: string;
+  share_tier: string;
+  update_frequency: string;
+  slug: string;
+  title_key: string;
+  tags_key: string;
+  issued: Timestamp | null;
+  modified: Timestamp;
+  formats: Defaulted<string[]>;
+  document: Defaulted<string>;
+  field_terms: Defaulted<string>;
+  views: Defaulted<number>;
+  downloads: Defaulted<number>;
+}
+export interface SearchTermTable {
+  word: string;
+  pinyin: string;
+}
+export interface Schema {
+  dataset_search: DatasetSearchTable;
+  search_term: SearchTermTable;
+}
+
+// Web console sessions (migration 002).
+export interface WebSessionTable {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+export interface Schema {
+  web_session: WebSessionTable;
+}
+
+// Data plane (migration 004): the job queue, distribution versions and usage, and the
+// ingest-derived columns it adds to `distribution`.
+import type { JobTables } from '../jobs/tables.ts';
+import type { DataTables, DistributionDataColumns } from '../../data/tables.ts';
+export interface Schema extends JobTables, DataTables {}
+export interface DistributionTable extends DistributionDataColumns {}

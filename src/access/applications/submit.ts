@@ -1,0 +1,422 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DomainError,
+  RequestInputSchema,
+  currentCommitment,
+  deadlineAfter,
+  forbidden,
+  shanghaiDate,
+  uncoveredYears,
+  validationFailed,
+  type AccessRequest,
+  type Actor,
+  type Commitment,
+  type DataField,
+  type FieldError,
+  type Label,
+  type RequestKind,
+} from '../../core/index.ts';
+import { sql, type Context, type Kdb } from '../../platform/index.ts';
+import { appendAudit } from '../audit.ts';
+import { checkBody, requireWorkflowActor, UUID, workCalendar } from '../grants/index.ts';
+import { notify } from '../notifications/index.ts';
+import {
+  KIND_LABEL,
+  openRequestStatuses,
+  requestDatasets,
+  requestQuery,
+  toRequest,
+  type RequestRow,
+} from './requests.ts';
+
+export interface RequestInput {
+  datasets: { id: string; fields?: string[] | null }[];
+  purpose: string;
+  scenario: string;
+  period: { start?: string | null; end: string };
+  applicant?: { name?: string; phone?: string | null; organisation?: string | null };
+  commitment: { version: string; accepted: true };
+}
+
+export interface DatasetFacts {
+  id: string;
+  code: string;
+  slug: string;
+  title: string;
+  orgId: string;
+  orgName: string;
+  status: string;
+  openTier: string;
+  shareTier: string;
+  fields: DataField[];
+}
+
+const RESOURCE_CODE = /^\d{2}-[0-9A-Z]+-\d{5}$/;
+
+/** Datasets by id, resource code or slug (access cannot import the catalogue, which depends on it). */
+export async function findDatasets(db: Kdb, refs: string[]): Promise<Map<string, DatasetFacts>> {
+  const out = new Map<string, DatasetFacts>();
+  if (!refs.length) return out;
+  const ids = refs.filter((r) => UUID.test(r));
+  const codes = refs.filter((r) => RESOURCE_CODE.test(r));
+  const slugs = refs.filter((r) => !UUID.test(r) && !RESOURCE_CODE.test(r));
+  const rows = await db
+    .selectFrom('dataset as d')
+    .innerJoin('organisation as o', 'o.id', 'd.org_id')
+    .select([
+      'd.id',
+      'd.code',
+      'd.slug',
+      'd.title',
+      'd.org_id',
+      'o.name as org_name',
+      'd.status',
+      'd.open_tier',
+      'd.share_tier',
+      'd.fields',
+    ])
+    .where((eb) =>
+      eb.or([
+        ...(ids.length ? [eb('d.id', 'in', ids)] : []),
+        ...(codes.length ? [eb('d.code', 'in', codes)] : []),
+        ...(slugs.length ? [eb('d.slug', 'in', slugs)] : []),
+      ]),
+    )
+    .execute();
+  for (const r of rows) {
+    const facts: DatasetFacts = {
+      id: r.id,
+      code: r.code,
+      slug: r.slug,
+      title: r.title,
+      orgId: r.org_id,
+      orgName: r.org_name,
+      status: r.status,
+      openTier: r.open_tier,
+      shareTier: r.share_tier,
+      fields: (r.fields ?? []) as DataField[],
+    };
+    for (const key of [r.id, r.code, r.slug]) if (refs.includes(key)) out.set(key, facts);
+  }
+  return out;
+}
+
+const fieldError = (field: string, code: string, zh: string, en: string): FieldError => ({
+  field,
+  code,
+  message: { zh, en },
+});
+
+/** Whether a dataset can be asked for through this kind of request; null when it can. */
+export function eligibility(
+  kind: RequestKind,
+  d: DatasetFacts,
+  actor: Actor,
+): { code: string; zh: string; en: string } | null {
+  if (d.status !== 'published') return { code: 'not_found', zh: '数据集不存在', en: 'No such dataset' };
+  if (kind === 'application') {
+    if (d.openTier === 'unconditional')
+      return {
+        code: 'no_application_needed',
+        zh: '无条件开放的数据可直接获取，无需申请',
+        en: 'Unconditionally open data needs no application',
+      };
+    if (d.openTier === 'not_open')
+      return { code: 'not_open', zh: '不予开放的数据不受理申请', en: 'Unopened data cannot be applied for' };
+    return null;
+  }
+  if (actor.orgId === d.orgId)
+    return {
+      code: 'own_department',
+      zh: '本部门的数据无需申请共享',
+      en: "Your own department's data needs no sharing request",
+    };
+  if (d.shareTier === 'unconditional')
+    return {
+      code: 'no_request_needed',
+      zh: '无条件共享的数据可直接获取，无需申请',
+      en: 'Unconditionally shared data needs no request',
+    };
+  if (d.shareTier === 'not_shared')
+    return { code: 'not_shared', zh: '不予共享的数据不受理共享申请', en: 'This dataset is not shared' };
+  return null;
+}
+
+/** Field names must be among the dataset's declared fields (when it declares any). */
+export function unknownFieldErrors(
+  path: string,
+  names: string[] | null | undefined,
+  d: DatasetFacts,
+): FieldError[] {
+  if (!names || !d.fields.length) return [];
+  const known = new Set(d.fields.map((f) => f.name));
+  return names.flatMap((n, j) =>
+    known.has(n)
+      ? []
+      : [
+          fieldError(
+            `${path}[${j}]`,
+            'unknown_field',
+            `数据集没有数据项 ${n}`,
+            `The dataset has no field ${n}`,
+          ),
+        ],
+  );
+}
+
+/**
+ * Submits an application (or sharing request) for one or several datasets. Datasets of different
+ * departments become one request per department — each department answers for its own data —
+ * sharing a batch id. The deadline runs in working days from the day of submission.
+ */
+export async function submitRequests(
+  ctx: Context,
+  actor: Actor | null,
+  kind: RequestKind,
+  body: unknown,
+): Promise<{ batchId: string; items: AccessRequest[] }> {
+  const a = requireWorkflowActor(actor);
+  if (kind === 'sharing' && !(a.role === 'department' && a.orgId))
+    throw forbidden(
+      'Only department staff can request another department’s data',
+      '只有部门用户可以提出共享申请',
+    );
+  const now = ctx.clock.now();
+  const today = shanghaiDate(now);
+  const input = checkBody<RequestInput>(RequestInputSchema, body, ['purpose', 'scenario'], (b) => {
+    const errors: FieldError[] = [];
+    if (b.period.start && b.period.start > b.period.end)
+      errors.push(
+        fieldError('period.end', 'invalid_range', '使用期限结束早于开始', 'The period ends before it starts'),
+      );
+    if (b.period.end < today)
+      errors.push(fieldError('period.end', 'in_past', '使用期限已过', 'The period has already ended'));
+    if (b.commitment.version !== currentCommitment().version)
+      errors.push(
+        fieldError(
+          'commitment.version',
+          'outdated',
+          '安全承诺书已更新，请阅读并接受新版本',
+          'The security commitment has changed; read and accept the current version',
+        ),
+      );
+    if (b.applicant?.name !== undefined && !b.applicant.name.trim())
+      errors.push(
+        fieldError('applicant.name', 'required', '姓名不能为空白', 'applicant.name must not be blank'),
+      );
+    return errors;
+  });
+
+  const found = await findDatasets(
+    ctx.db,
+    input.datasets.map((d) => d.id),
+  );
+  const errors: FieldError[] = [];
+  const chosen: { d: DatasetFacts; fields: string[] | null }[] = [];
+  const seen = new Set<string>();
+  input.datasets.forEach((choice, i) => {
+    const d = found.get(choice.id);
+    const problem = d
+      ? eligibility(kind, d, a)
+      : { code: 'not_found', zh: '数据集不存在', en: 'No such dataset' };
+    if (!d || problem)
+      return errors.push(fieldError(`datasets[${i}].id`, problem!.code, problem!.zh, problem!.en));
+    if (seen.has(d.id))
+      return errors.push(
+        fieldError(`datasets[${i}].id`, 'duplicate', '同一数据集重复申请', 'The same dataset is named twice'),
+      );
+    seen.add(d.id);
+    errors.push(...unknownFieldErrors(`datasets[${i}].fields`, choice.fields, d));
+    chosen.push({ d, fields: choice.fields?.length ? [...new Set(choice.fields)] : null });
+  });
+  if (errors.length) throw validationFailed(errors);
+
+  const profile = await ctx.db
+    .selectFrom('app_user as u')
+    .leftJoin('organisation as o', 'o.id', 'u.org_id')
+    .select(['u.name', 'u.email', 'u.org_id', 'o.name as org_name'])
+    .where('u.id', '=', a.userId)
+    .executeTakeFirstOrThrow();
+  const applicant = {
+    name: input.applicant?.name?.trim() || profile.name,
+    email: profile.email,
+    phone: input.applicant?.phone?.trim() || null,
+    organisation:
+      kind === 'sharing'
+        ? profile.org_name
+        : input.applicant?.organisation?.trim() || profile.org_name || null,
+  };
+  const days =
+    kind === 'application'
+      ? ctx.config.workflow.applicationDeadlineDays
+      : ctx.config.workflow.sharingDeadlineDays;
+  const cal = workCalendar(ctx);
+  const { dueAt } = deadlineAfter(now, days, cal);
+  const gaps = uncoveredYears(now, dueAt).filter(
+    (y) => !cal.extraHolidays?.some((d) => d.startsWith(`${y}-`)),
+  );
+  if (gaps.length)
+    ctx.logger.warn(
+      { years: gaps },
+      'holiday calendar does not cover these years: deadlines count Monday–Friday only; set KAIFANG_EXTRA_HOLIDAYS/KAIFANG_EXTRA_WORKDAYS or update chinese-days',
+    );
+
+  const byProvider = new Map<string, typeof chosen>();
+  for (const c of chosen) byProvider.set(c.d.orgId, [...(byProvider.get(c.d.orgId) ?? []), c]);
+  const batchId = randomUUID();
+  const ids = await ctx.db.transaction().execute(async (trx) => {
+    // Serialises one requester's submissions, so two clicks cannot both pass the check below.
+    const requester = kind === 'application' ? a.userId : a.orgId!;
+    await sql`SELECT pg_advisory_xact_lock(6, hashtext(${requester}))`.execute(trx);
+    // One open request per requester and dataset: a second would only split the department's answer.
+    const pending = await trx
+      .selectFrom('access_request as r')
+      .innerJoin('access_request_dataset as rd', 'rd.request_id', 'r.id')
+      .select(['r.id', 'rd.dataset_id'])
+      .where('r.kind', '=', kind)
+      .where('r.status', 'in', openRequestStatuses)
+      .where(
+        'rd.dataset_id',
+        'in',
+        chosen.map((c) => c.d.id),
+      )
+      .where(kind === 'application' ? 'r.requester_id' : 'r.requester_org_id', '=', requester)
+      .execute();
+    if (pending.length)
+      throw new DomainError(
+        'conflict',
+        'duplicate_request',
+        { zh: '已有处理中的申请包含该数据集', en: 'A pending request already names this dataset' },
+        { requests: pending.map((p) => ({ requestId: p.id, datasetId: p.dataset_id })) },
+      );
+
+    const created: string[] = [];
+    for (const [providerOrgId, items] of byProvider) {
+      const row = await trx
+        .insertInto('access_request')
+        .values({
+          kind,
+          batch_id: batchId,
+          requester_id: a.userId,
+          requester_org_id: kind === 'sharing' ? a.orgId : profile.org_id,
+          provider_org_id: providerOrgId,
+          status: 'submitted',
+          purpose: input.purpose.trim(),
+          scenario: input.scenario.trim(),
+          period_start: input.period.start ?? null,
+          period_end: input.period.end,
+          applicant: JSON.stringify(applicant),
+          commitment_version: input.commitment.version,
+          commitment_accepted_at: now,
+          deadline_days: days,
+          submitted_at: now,
+          due_at: dueAt,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('access_request_dataset')
+        .values(
+          items.map((c) => ({ request_id: row.id, dataset_id: c.d.id, fields: JSON.stringify(c.fields) })),
+        )
+        .execute();
+      await appendAudit(trx, now, {
+        actorId: a.userId,
+        action: `${kind}.submit`,
+        entityType: kind,
+        entityId: row.id,
+        after: {
+          batchId,
+          providerOrgId,
+          datasets: items.map((c) => ({ id: c.d.id, fields: c.fields })),
+          purpose: input.purpose.trim(),
+          commitmentVersion: input.commitment.version,
+          dueAt: dueAt.toISOString(),
+        },
+      });
+      await notify(
+        trx,
+        now,
+        { orgStaff: providerOrgId },
+        {
+          kind: 'request.submitted',
+          params: { requestKind: kind, datasets: items.map((c) => c.d.title), dueDate: shanghaiDate(dueAt) },
+          entityType: kind,
+          entityId: row.id,
+        },
+      );
+      created.push(row.id);
+    }
+    return created;
+  });
+  const rows = (await requestQuery(ctx.db)
+    .where('r.id', 'in', ids)
+    .orderBy('p.name')
+    .execute()) as RequestRow[];
+  const ds = await requestDatasets(ctx.db, ids);
+  return { batchId, items: rows.map((r) => toRequest(r, ds.get(r.id) ?? [], a, now)) };
+}
+
+export interface Prefill {
+  applicant: { name: string; email: string; organisation: string | null };
+  commitment: Commitment;
+  deadlineDays: number;
+  /** The due day if submitted now. */
+  dueDate: string;
+  datasets: {
+    id: string;
+    code: string;
+    title: string;
+    provider: { id: string; name: string };
+    fields: { name: string; title: string | null }[];
+    /** Null when the dataset can be asked for; otherwise why not. */
+    problem: { code: string; message: Label } | null;
+  }[];
+}
+
+/** Everything a one-click application form needs (一键申请): the profile, the commitment text, the datasets and their fields. */
+export async function requestPrefill(
+  ctx: Context,
+  actor: Actor | null,
+  kind: RequestKind,
+  refs: string[],
+): Promise<Prefill> {
+  const a = requireWorkflowActor(actor);
+  const profile = await ctx.db
+    .selectFrom('app_user as u')
+    .leftJoin('organisation as o', 'o.id', 'u.org_id')
+    .select(['u.name', 'u.email', 'o.name as org_name'])
+    .where('u.id', '=', a.userId)
+    .executeTakeFirstOrThrow();
+  const found = await findDatasets(ctx.db, refs);
+  const days =
+    kind === 'application'
+      ? ctx.config.workflow.applicationDeadlineDays
+      : ctx.config.workflow.sharingDeadlineDays;
+  const datasets: Prefill['datasets'] = [];
+  for (const ref of refs) {
+    const d = found.get(ref);
+    // Unpublished datasets are not even confirmed to exist.
+    if (!d || d.status !== 'published') continue;
+    const problem = eligibility(kind, d, a);
+    datasets.push({
+      id: d.id,
+      code: d.code,
+      title: d.title,
+      provider: { id: d.orgId, name: d.orgName },
+      fields: d.fields.map((f) => ({ name: f.name, title: f.title ?? null })),
+      problem: problem && { code: problem.code, message: { zh: problem.zh, en: problem.en } },
+    });
+  }
+  return {
+    applicant: { name: profile.name, email: profile.email, organisation: profile.org_name },
+    commitment: currentCommitment(),
+    deadlineDays: days,
+    dueDate: deadlineAfter(ctx.clock.now(), days, workCalendar(ctx)).dueDate,
+    datasets,
+  };
+}
+
+export { KIND_LABEL };

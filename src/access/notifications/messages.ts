@@ -1,0 +1,99 @@
+import type { Label } from '../../core/index.ts';
+
+/**
+ * What each notification says, in both languages. Rows keep only the kind and its parameters,
+ * so a wording can be improved without rewriting anyone's inbox.
+ */
+export type NotificationKind =
+  | 'request.submitted'
+  | 'request.returned'
+  | 'request.resubmitted'
+  | 'request.approved'
+  | 'request.rejected'
+  | 'request.withdrawn'
+  | 'request.escalated'
+  | 'request.reminder'
+  | 'request.overdue'
+  | 'grant.suspended'
+  | 'grant.reinstated'
+  | 'grant.revoked'
+  | 'grant.expired'
+  | 'grant.report_due'
+  | 'grant.report_filed';
+
+export interface NotificationParams {
+  /** 'application' | 'sharing' for request notices. */
+  requestKind?: string;
+  datasets?: string[];
+  reason?: string | null;
+  dueDate?: string | null;
+  final?: boolean;
+  [key: string]: unknown;
+}
+
+const what = (p: NotificationParams): Label =>
+  p.requestKind === 'sharing'
+    ? { zh: '共享申请', en: 'Sharing request' }
+    : { zh: '有条件开放申请', en: 'Application for conditional data' };
+
+const TITLES: Record<NotificationKind, (p: NotificationParams) => Label> = {
+  'request.submitted': (p) => ({
+    zh: `新的${what(p).zh}待处理`,
+    en: `New ${what(p).en.toLowerCase()} to answer`,
+  }),
+  'request.returned': (p) => ({
+    zh: `${what(p).zh}被退回补充材料`,
+    en: `${what(p).en} returned for more information`,
+  }),
+  'request.resubmitted': (p) => ({
+    zh: `${what(p).zh}已补充材料`,
+    en: `${what(p).en} resubmitted with more information`,
+  }),
+  'request.approved': (p) => ({
+    zh: `${what(p).zh}已通过${p.final ? '（数据主管部门裁定）' : ''}`,
+    en: `${what(p).en} approved${p.final ? ' (data authority ruling)' : ''}`,
+  }),
+  'request.rejected': (p) => ({
+    zh: `${what(p).zh}未通过${p.final ? '（数据主管部门裁定）' : ''}`,
+    en: `${what(p).en} rejected${p.final ? ' (data authority ruling)' : ''}`,
+  }),
+  'request.withdrawn': (p) => ({ zh: `${what(p).zh}已撤回`, en: `${what(p).en} withdrawn` }),
+  'request.escalated': () => ({
+    zh: '共享申请已提请数据主管部门协调',
+    en: 'Sharing request escalated to the data authority',
+  }),
+  'request.reminder': (p) => ({
+    zh: `${what(p).zh}即将到期，请于 ${p.dueDate} 前答复`,
+    en: `${what(p).en} due on ${p.dueDate}`,
+  }),
+  'request.overdue': (p) => ({
+    zh: `${what(p).zh}已超过答复期限（${p.dueDate}）`,
+    en: `${what(p).en} is past its deadline (${p.dueDate})`,
+  }),
+  'grant.suspended': () => ({ zh: '数据使用授权已暂停', en: 'Data grant suspended' }),
+  'grant.reinstated': () => ({ zh: '数据使用授权已恢复', en: 'Data grant reinstated' }),
+  'grant.revoked': () => ({ zh: '数据使用授权已撤销', en: 'Data grant revoked' }),
+  'grant.expired': () => ({ zh: '数据使用授权已到期', en: 'Data grant expired' }),
+  'grant.report_due': (p) => ({
+    zh: `请于 ${p.dueDate} 前提交数据利用情况报告`,
+    en: `Usage report due on ${p.dueDate}`,
+  }),
+  'grant.report_filed': () => ({ zh: '收到数据利用情况报告', en: 'Usage report received' }),
+};
+
+export function renderNotification(kind: string, params: NotificationParams): { title: Label; body: Label } {
+  const title = (TITLES as Record<string, ((p: NotificationParams) => Label) | undefined>)[kind]?.(
+    params,
+  ) ?? { zh: kind, en: kind };
+  const datasets = params.datasets?.length ? params.datasets.join('、') : '';
+  const zh = [datasets && `数据集：${datasets}`, params.reason && `理由：${params.reason}`]
+    .filter(Boolean)
+    .join('\n');
+  const en = [
+    datasets && `Datasets: ${params.datasets!.join(', ')}`,
+    params.reason && `Reason: ${params.reason}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return { title, body: { zh, en } };
+}

@@ -1,0 +1,8 @@
+export {
+  submitSharingRequest,
+  sharingPrefill,
+  getSharingRequest,
+  listSharingRequests,
+  decideSharingRequest,
+  sharedWithoutRequest,
+} from './sharing.ts';

@@ -1,0 +1,119 @@
+import type { GrantStatus, ReportInterval } from './grants.ts';
+import type { RequestAction, RequestKind, RequestStatus } from './requests.ts';
+
+/** A condition on rows a grant allows, e.g. only one district's records. */
+export interface RowCondition {
+  field: string;
+  op: 'eq' | 'in';
+  value: string | number | (string | number)[];
+}
+
+/** Who applies, as the department sees it: prefilled from the profile, completed by the applicant. */
+export interface Applicant {
+  name: string;
+  email: string;
+  phone: string | null;
+  /** The company, university or body the applicant acts for. */
+  organisation: string | null;
+}
+
+export interface RequestDataset {
+  id: string;
+  code: string;
+  title: string;
+  /** Fields asked for; null asks for every field. */
+  fields: string[] | null;
+}
+
+export interface RequestDeadline {
+  /** Working days the installation allows for this stage. */
+  days: number;
+  submittedAt: string;
+  /** End of the due day (Asia/Shanghai); null while paused. */
+  dueAt: string | null;
+  /** The due day, `YYYY-MM-DD` in Asia/Shanghai; null while paused. */
+  dueDate: string | null;
+  paused: boolean;
+  /** Working days left when the clock was paused. */
+  remainingDays: number | null;
+  overdue: boolean;
+}
+
+/** An application for conditional data (kind `application`) or a sharing request (kind `sharing`). */
+export interface AccessRequest {
+  id: string;
+  kind: RequestKind;
+  /** Requests submitted together (one per providing department) share it. */
+  batchId: string;
+  status: RequestStatus;
+  requester: { id: string; name: string; orgId: string | null; orgName: string | null };
+  provider: { id: string; name: string };
+  datasets: RequestDataset[];
+  purpose: string;
+  scenario: string;
+  period: { start: string | null; end: string };
+  applicant: Applicant;
+  commitment: { version: string; acceptedAt: string };
+  deadline: RequestDeadline;
+  /** What the department asked for when it returned the request. */
+  infoRequest: string | null;
+  /** The requester's answer when resubmitting. */
+  infoResponse: string | null;
+  decision: { at: string; by: string | null; reason: string | null } | null;
+  escalation: { at: string; reason: string | null } | null;
+  /** Decided by the data authority after escalation: no further appeal. */
+  final: boolean;
+  grantId: string | null;
+  /** Steps the caller may take now. */
+  actions: RequestAction[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface GrantDataset {
+  id: string;
+  code: string;
+  title: string;
+  /** Granted fields; null grants every field. */
+  fields: string[] | null;
+  /** Row conditions (all must hold); null grants every row. */
+  rows: RowCondition[] | null;
+}
+
+export type GrantKind = 'open' | 'share';
+
+export interface Grant {
+  id: string;
+  requestId: string;
+  kind: GrantKind;
+  status: GrantStatus;
+  grantee: { userId: string | null; orgId: string | null; name: string };
+  provider: { id: string; name: string };
+  datasets: GrantDataset[];
+  issuedAt: string;
+  expiresAt: string;
+  reportEvery: ReportInterval | null;
+  nextReportDue: string | null;
+  statusReason: string | null;
+  statusChangedAt: string | null;
+}
+
+export interface UsageReport {
+  id: string;
+  grantId: string;
+  periodStart: string;
+  periodEnd: string;
+  usage: string;
+  results: string;
+  submittedAt: string;
+}
+
+/** One line of the public notice of revocations (公示): no personal data beyond a masked name. */
+export interface RevocationNotice {
+  grantId: string;
+  revokedAt: string;
+  grantee: string;
+  provider: string;
+  datasets: { id: string; title: string }[];
+  reason: string;
+}

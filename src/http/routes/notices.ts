@@ -1,0 +1,57 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import * as access from '../../access/index.ts';
+import type { Context } from '../../platform/index.ts';
+import { Id } from './applications.ts';
+
+const security = [{ bearer: [] }];
+const Paging = {
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+};
+
+/** The public notice of revocations (公示) and each user's in-app notifications. */
+export const noticeRoutes =
+  (ctx: Context): FastifyPluginAsync =>
+  async (app) => {
+    app.get(
+      '/notices/revocations',
+      {
+        schema: {
+          tags: ['notices'],
+          summary: 'Public notice of revoked grants (公示); names masked',
+          querystring: Type.Object(Paging),
+        },
+      },
+      async (req) => access.listRevocationNotices(ctx, req.query as { page?: number; pageSize?: number }),
+    );
+
+    const tags = ['notifications'];
+    app.get(
+      '/notifications',
+      {
+        schema: {
+          tags,
+          summary: 'My notifications, newest first',
+          querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), ...Paging }),
+          security,
+        },
+      },
+      async (req) =>
+        access.listNotifications(
+          ctx,
+          access.requireActor(req.actor),
+          req.query as { unread?: boolean; page?: number; pageSize?: number },
+        ),
+    );
+    app.post('/notifications/:id/read', { schema: { tags, params: Id, security } }, async (req) => ({
+      changed: await access.markNotificationsRead(
+        ctx,
+        access.requireActor(req.actor),
+        (req.params as { id: string }).id,
+      ),
+    }));
+    app.post('/notifications/read-all', { schema: { tags, security } }, async (req) => ({
+      changed: await access.markNotificationsRead(ctx, access.requireActor(req.actor)),
+    }));
+  };

@@ -1,0 +1,157 @@
+import {
+  findTerm,
+  openTiers,
+  themes,
+  updateFrequencies,
+  type Dataset,
+  type DatasetStatus,
+  type OpenTier,
+} from '../core/index.ts';
+import { html, trusted, type Html } from './html.ts';
+import { formatDate, formatNumber, termLabel, type MessageKey } from './i18n/index.ts';
+import { link, selfUrl, type View } from './view.ts';
+
+const TIER_CLASS: Record<OpenTier, string> = {
+  unconditional: 'tier-open',
+  conditional: 'tier-conditional',
+  not_open: 'tier-closed',
+};
+
+export function tierBadge(v: View, tier: OpenTier): Html {
+  return html`<span class="badge ${TIER_CLASS[tier]}">${termLabel(openTiers, tier, v.lang)}</span>`;
+}
+
+export function statusBadge(v: View, status: DatasetStatus): Html {
+  return html`<span class="badge status status-${status}">${v.t(`status.${status}` as MessageKey)}</span>`;
+}
+
+/** "每年（部门原文：每年年底）": the vocabulary term, and the department's own words when they differ. */
+export function frequencyText(v: View, d: Pick<Dataset, 'updateFrequency' | 'updateFrequencyText'>): Html {
+  const label = termLabel(updateFrequencies, d.updateFrequency, v.lang);
+  const term = findTerm(updateFrequencies, d.updateFrequency);
+  // A department that wrote the vocabulary's own label said nothing more than the label.
+  const own =
+    d.updateFrequencyText &&
+    d.updateFrequencyText !== term?.label.zh &&
+    d.updateFrequencyText !== term?.label.en
+      ? d.updateFrequencyText
+      : null;
+  return own
+    ? html`${label} <span class="muted">${v.t('dataset.frequencyOriginal', { text: own })}</span>`
+    : html`${label}`;
+}
+
+export const excerpt = (text: string, max = 140): string =>
+  text.length > max ? `${text.slice(0, max).trimEnd()}…` : text;
+
+/**
+ * Search highlights arrive as HTML the search module escaped (`<mark>` only); this is the one
+ * field rendered as markup, everything else as text.
+ */
+type Highlighted = Dataset & { highlight?: { title?: string; description?: string } };
+
+/** One dataset in a list: title, tier, publisher, themes, frequency, dates. */
+export function datasetCard(
+  v: View,
+  d: Highlighted,
+  opts: { headingLevel?: 2 | 3; showStatus?: boolean; href?: string } = {},
+): Html {
+  const { t } = v;
+  const title = d.highlight?.title ? trusted(d.highlight.title) : d.title;
+  const href = opts.href ?? `/datasets/${encodeURIComponent(d.slug)}`;
+  const heading =
+    opts.headingLevel === 2
+      ? html`<h2 class="card-title"><a href="${href}">${title}</a></h2>`
+      : html`<h3 class="card-title"><a href="${href}">${title}</a></h3>`;
+  return html`<article class="dataset-card">
+    <div class="card-head">
+      ${heading}
+      <div class="card-badges">
+        ${opts.showStatus ? statusBadge(v, d.status) : ''}${tierBadge(v, d.openTier)}
+      </div>
+    </div>
+    <p class="card-desc">${excerpt(d.description)}</p>
+    <dl class="card-meta">
+      <div>
+        <dt>${t('dataset.publisher')}</dt>
+        <dd><a href="/organisations/${encodeURIComponent(d.publisher.orgCode)}">${d.publisher.name}</a></dd>
+      </div>
+      <div>
+        <dt>${t('dataset.themes')}</dt>
+        <dd>
+          ${d.themes.map((c, i) => html`${i ? '、' : ''}<a href="/themes/${encodeURIComponent(c)}">${termLabel(themes, c, v.lang)}</a>`)}
+        </dd>
+      </div>
+      <div>
+        <dt>${t('dataset.updateFrequency')}</dt>
+        <dd>${termLabel(updateFrequencies, d.updateFrequency, v.lang)}</dd>
+      </div>
+      <div>
+        <dt>${t('dataset.modified')}</dt>
+        <dd><time datetime="${d.modified}">${formatDate(d.modified, v.lang)}</time></dd>
+      </div>
+    </dl>
+  </article>`;
+}
+
+export function pagination(v: View, page: number, pageSize: number, total: number): Html | '' {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (pages <= 1) return '';
+  const around = new Set(
+    [1, pages, page - 2, page - 1, page, page + 1, page + 2].filter((p) => p >= 1 && p <= pages),
+  );
+  const list = [...around].sort((a, b) => a - b);
+  const items: Html[] = [];
+  let last = 0;
+  for (const p of list) {
+    if (p - last > 1) items.push(html`<li class="gap" aria-hidden="true">…</li>`);
+    items.push(
+      p === page
+        ? html`<li>
+            <a
+              href="${selfUrl(v, { page: p })}"
+              aria-current="page"
+              aria-label="${v.t('pager.page', { n: p })}"
+              >${p}</a
+            >
+          </li>`
+        : html`<li>
+            <a href="${selfUrl(v, { page: p === 1 ? null : p })}" aria-label="${v.t('pager.page', { n: p })}"
+              >${p}</a
+            >
+          </li>`,
+    );
+    last = p;
+  }
+  return html`<nav class="pager" aria-label="${v.t('pager.label')}">
+    <ul>
+      ${page > 1 ? html`<li><a href="${selfUrl(v, { page: page - 1 === 1 ? null : page - 1 })}" rel="prev">${v.t('pager.prev')}</a></li>` : ''}
+      ${items}
+      ${page < pages ? html`<li><a href="${selfUrl(v, { page: page + 1 })}" rel="next">${v.t('pager.next')}</a></li>` : ''}
+    </ul>
+  </nav>`;
+}
+
+export const count = (v: View, n: number): string => formatNumber(n, v.lang);
+
+/** A short notice block; `kind` picks the colour and the ARIA role. */
+export function notice(
+  kind: 'info' | 'success' | 'warning' | 'error',
+  body: Html | string,
+  title?: string,
+): Html {
+  const role = kind === 'error' ? 'alert' : 'status';
+  return html`<div class="notice notice-${kind}" role="${role}">
+    ${title ? html`<p class="notice-title">${title}</p>` : ''}
+    <div>${body}</div>
+  </div>`;
+}
+
+export function emptyState(text: string, action?: { href: string; label: string }): Html {
+  return html`<div class="empty">
+    <p>${text}</p>
+    ${action ? html`<p><a class="button" href="${action.href}">${action.label}</a></p>` : ''}
+  </div>`;
+}
+
+export { link };

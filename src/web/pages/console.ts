@@ -1,0 +1,451 @@
+import {
+  datasetStatuses,
+  nextStatus,
+  openTiers,
+  type Dataset,
+  type DatasetAction,
+  type DatasetStatus,
+  type DatasetVersion,
+  type Organisation,
+  type OpenTier,
+} from '../../core/index.ts';
+import { html, type Html, type Renderable } from '../html.ts';
+import { count, emptyState, notice, statusBadge, tierBadge } from '../components.ts';
+import { datasetForm, type DatasetFormOptions, type ErrorMap } from '../dataset-form.ts';
+import { formatDate, formatDateTime, hasMessage, type MessageKey } from '../i18n/index.ts';
+import { page, type Crumb } from '../layout.ts';
+import { link, type View } from '../view.ts';
+import { orgName } from './organisations.ts';
+import { workflowNav } from './workflow-nav.ts';
+
+export type ConsoleTab =
+  'home' | 'new' | 'authority' | 'password' | 'applications' | 'sharing' | 'grants' | 'oversight';
+
+function consoleNav(v: View, current: ConsoleTab): Html {
+  const { t } = v;
+  const role = v.actor?.role;
+  const items: { tab: ConsoleTab; href: string; key: MessageKey }[] = [
+    { tab: 'home', href: '/console', key: 'console.nav.home' },
+    ...(role === 'department' || role === 'sysadmin'
+      ? [{ tab: 'new' as ConsoleTab, href: '/console/datasets/new', key: 'console.nav.new' as MessageKey }]
+      : []),
+    ...(role === 'authority' || role === 'sysadmin' || role === 'reviewer'
+      ? [
+          {
+            tab: 'authority' as ConsoleTab,
+            href: '/console/authority',
+            key: 'console.nav.authority' as MessageKey,
+          },
+        ]
+      : []),
+    ...workflowNav(v.actor),
+    { tab: 'password', href: '/console/password', key: 'console.nav.password' },
+  ];
+  return html`<nav class="console-nav" aria-label="${t('console.nav.label')}">
+    <ul>
+      ${items.map((i) => html`<li><a href="${i.href}" ${i.tab === current ? html`aria-current="page"` : ''}>${t(i.key)}</a></li>`)}
+    </ul>
+  </nav>`;
+}
+
+export function consolePage(
+  v: View,
+  o: { title: string; tab: ConsoleTab; body: Renderable; crumbs?: Crumb[]; charts?: boolean },
+): Html {
+  const body = html`<div class="wrap page-body console">
+    ${consoleNav(v, o.tab)}
+    <div class="console-main">${o.body}</div>
+  </div>`;
+  return page(v, {
+    title: o.title,
+    body,
+    section: 'console',
+    crumbs: [{ label: v.t('nav.console'), href: '/console' }, ...(o.crumbs ?? [{ label: o.title }])],
+    charts: o.charts,
+  });
+}
+
+// ---- sign-in and password --------------------------------------------------------------------
+
+export function signInPage(v: View, o: { next: string; email?: string; failed?: boolean }): Html {
+  const { t } = v;
+  const body = html`<div class="wrap page-body narrow">
+    <h1>${t('signin.title')}</h1>
+    <p class="lead">${t('signin.lead')}</p>
+    ${o.failed ? notice('error', t('signin.failed')) : ''}
+    <form method="post" action="/console/sign-in" class="stack-form">
+      <input type="hidden" name="_csrf" value="${v.csrf}" />
+      <input type="hidden" name="next" value="${o.next}" />
+      <div class="form-field">
+        <label for="email">${t('signin.email')}</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autocomplete="username"
+          value="${o.email ?? ''}"
+          maxlength="200"
+          required
+          ${o.failed ? html`aria-invalid="true"` : ''}
+        />
+      </div>
+      <div class="form-field">
+        <label for="password">${t('signin.password')}</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          maxlength="200"
+          required
+        />
+      </div>
+      <div class="form-actions">
+        <button type="submit" class="button primary">${t('signin.submit')}</button>
+      </div>
+    </form>
+    <p class="muted small">${t('signin.demo')}</p>
+  </div>`;
+  return page(v, {
+    title: t('signin.title'),
+    body,
+    section: 'console',
+    crumbs: [{ label: t('signin.title') }],
+  });
+}
+
+export function passwordPage(v: View, o: { errors: ErrorMap; done?: boolean }): Html {
+  const { t } = v;
+  const field = (id: string, label: string, auto: string, hint?: string) => {
+    const error = o.errors.get(id);
+    const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+    return html`<div class="form-field ${error ? 'has-error' : ''}">
+      <label for="${id}">${label}</label>
+      ${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}
+      ${error ? html`<p class="field-error" id="${id}-error">${error}</p>` : ''}
+      <input
+        id="${id}"
+        name="${id}"
+        type="password"
+        autocomplete="${auto}"
+        maxlength="200"
+        required
+        ${described ? html`aria-describedby="${described}"` : ''}
+        ${error ? html`aria-invalid="true"` : ''}
+      />
+    </div>`;
+  };
+  const body = html`<h1>${t('password.title')}</h1>
+    ${o.done ? notice('success', t('password.done')) : ''}
+    <form method="post" action="/console/password" class="stack-form narrow-form">
+      <input type="hidden" name="_csrf" value="${v.csrf}" />
+      ${field('currentPassword', t('password.current'), 'current-password')}
+      ${field('newPassword', t('password.new'), 'new-password', t('password.hint'))}
+      ${field('confirmPassword', t('password.confirm'), 'new-password')}
+      <div class="form-actions">
+        <button type="submit" class="button primary">${t('password.submit')}</button>
+      </div>
+    </form>`;
+  return consolePage(v, { title: t('password.title'), tab: 'password', body });
+}
+
+// ---- my department ----------------------------------------------------------------------------
+
+export interface DepartmentData {
+  organisation: Organisation;
+  byStatus: Record<DatasetStatus, { items: Dataset[]; total: number }>;
+}
+
+function datasetTable(v: View, items: Dataset[]): Html {
+  const { t } = v;
+  return html`<div class="table-scroll">
+    <table class="data-table">
+      <thead>
+        <tr>
+          <th scope="col">${t('dataset.title')}</th>
+          <th scope="col">${t('dataset.openTier')}</th>
+          <th scope="col">${t('dataset.modified')}</th>
+          <th scope="col" class="num">${t('console.version')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${items.map(
+          (d) =>
+            html`<tr>
+              <td>
+                <a href="/console/datasets/${d.id}">${d.title}</a>
+                <div class="muted small"><code>${d.code}</code></div>
+              </td>
+              <td>${tierBadge(v, d.openTier)}</td>
+              <td>${formatDate(d.modified, v.lang)}</td>
+              <td class="num">${d.versionNumber ? `v${d.versionNumber}` : '—'}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+export function departmentPage(v: View, d: DepartmentData, flash?: string): Html {
+  const { t } = v;
+  const body = html`<div class="console-head">
+      <h1>${t('console.department.title', { org: orgName(v, d.organisation) })}</h1>
+      <a class="button primary" href="/console/datasets/new">${t('console.nav.new')}</a>
+    </div>
+    ${flash ? notice('success', flash) : ''}
+    <ul class="status-summary">
+      ${datasetStatuses.map(
+        (s) =>
+          html`<li>
+            <a href="#status-${s}"
+              ><span class="figure-number">${count(v, d.byStatus[s].total)}</span
+              ><span>${t(`status.${s}`)}</span></a
+            >
+          </li>`,
+      )}
+    </ul>
+    ${datasetStatuses.map(
+      (s) =>
+        html`<section aria-labelledby="status-${s}" class="panel">
+          <h2 id="status-${s}" tabindex="-1">
+            ${t(`status.${s}`)} <span class="muted">(${count(v, d.byStatus[s].total)})</span>
+          </h2>
+          ${d.byStatus[s].items.length ? datasetTable(v, d.byStatus[s].items) : html`<p class="muted">${t('console.none')}</p>`}
+          ${d.byStatus[s].total > d.byStatus[s].items.length ? html`<p class="muted small">${t('console.truncated', { n: d.byStatus[s].items.length })}</p>` : ''}
+        </section>`,
+    )}`;
+  return consolePage(v, { title: t('console.nav.home'), tab: 'home', body, crumbs: [] });
+}
+
+/** What a signed-in user without a department sees first. */
+export function consoleHome(v: View): Html {
+  const { t } = v;
+  const role = v.actor!.role;
+  const supervises = role === 'authority' || role === 'sysadmin' || role === 'reviewer';
+  const body = html`<h1>${t('console.home.title')}</h1>
+    <p class="lead">${t('console.home.role', { role: t(`role.${role}`) })}</p>
+    <ul class="action-list">
+      ${
+        supervises
+          ? html`<li>
+              <a href="/console/authority">${t('console.nav.authority')}</a>
+              <p>${t('console.home.authority')}</p>
+            </li>`
+          : ''
+      }
+      ${
+        role === 'sysadmin'
+          ? html`<li>
+              <a href="/console/datasets/new">${t('console.nav.new')}</a>
+              <p>${t('console.home.new')}</p>
+            </li>`
+          : ''
+      }
+      ${!supervises ? html`<li><p>${t('console.home.noDepartment')}</p></li>` : ''}
+      <li><a href="/my/applications">${t('nav.myApplications')}</a></li>
+      <li><a href="/console/password">${t('console.nav.password')}</a></li>
+    </ul>`;
+  return consolePage(v, { title: t('console.home.title'), tab: 'home', body, crumbs: [] });
+}
+
+// ---- dataset form and detail ----------------------------------------------------------------
+
+export function datasetFormPage(v: View, o: DatasetFormOptions & { title: string; dataset?: Dataset }): Html {
+  const crumbs: Crumb[] = o.dataset
+    ? [{ label: o.dataset.title, href: `/console/datasets/${o.dataset.id}` }, { label: o.title }]
+    : [{ label: o.title }];
+  const body = html`<h1>${o.title}</h1>
+    <p class="lead">${v.t('form.lead')}</p>
+    ${datasetForm(v, o)}`;
+  return consolePage(v, { title: o.title, tab: o.dataset ? 'home' : 'new', body, crumbs });
+}
+
+const ACTIONS: DatasetAction[] = ['submit', 'publish', 'withdraw', 'return_to_draft'];
+
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (Array.isArray(value))
+    return value.length
+      ? value.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join('、')
+      : '—';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function fieldName(v: View, field: string): string {
+  const key = `dataset.${field}`;
+  return hasMessage(key) ? v.t(key) : field;
+}
+
+export interface Change {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+function diffTable(v: View, changes: Change[]): Html {
+  const { t } = v;
+  if (!changes.length) return html`<p class="muted">${t('versions.noChanges')}</p>`;
+  return html`<div class="table-scroll">
+    <table class="data-table diff">
+      <thead>
+        <tr>
+          <th scope="col">${t('versions.field')}</th>
+          <th scope="col">${t('versions.before')}</th>
+          <th scope="col">${t('versions.after')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${changes.map(
+          (c) =>
+            html`<tr>
+              <th scope="row">${fieldName(v, c.field)}</th>
+              <td><del>${show(c.before)}</del></td>
+              <td><ins>${show(c.after)}</ins></td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+export interface DetailData {
+  dataset: Dataset;
+  versions: DatasetVersion[];
+  /** Each version against the one before it, newest first. */
+  changes: Map<number, Change[]>;
+  /** The working copy against the latest published version (null when never published). */
+  pending: Change[] | null;
+  editable: boolean;
+}
+
+export function datasetDetailPage(v: View, data: DetailData, flash?: string): Html {
+  const { t } = v;
+  const d = data.dataset;
+  const actions = data.editable ? ACTIONS.filter((a) => nextStatus(d.status, a)) : [];
+  const body = html`<div class="console-head">
+      <div>
+        <h1>${d.title}</h1>
+        <p>${statusBadge(v, d.status)} ${tierBadge(v, d.openTier)} <code>${d.code}</code></p>
+      </div>
+    </div>
+    ${flash ? notice('success', flash) : ''}
+    <section class="panel" aria-labelledby="actions-title">
+      <h2 id="actions-title">${t('console.actions')}</h2>
+      <div class="button-row">
+        ${data.editable ? html`<a class="button secondary" href="/console/datasets/${d.id}/edit">${t('console.edit')}</a>` : ''}
+        <a class="button secondary" href="/datasets/${encodeURIComponent(d.slug)}"
+          >${d.status === 'published' ? t('console.viewPublic') : t('console.preview')}</a
+        >
+        ${actions.map(
+          (a) =>
+            html`<form method="post" action="/console/datasets/${d.id}/${a}" class="inline">
+              <input type="hidden" name="_csrf" value="${v.csrf}" />
+              <button
+                type="submit"
+                class="button ${a === 'publish' ? 'primary' : a === 'withdraw' ? 'danger' : 'secondary'}"
+              >
+                ${t(`action.${a}`)}
+              </button>
+            </form>`,
+        )}
+      </div>
+      <p class="muted small">${t(`console.statusHelp.${d.status}`)}</p>
+    </section>
+    ${
+      data.pending && data.pending.length
+        ? html`<section class="panel" aria-labelledby="pending-title">
+            <h2 id="pending-title">${t('versions.pending')}</h2>
+            ${diffTable(v, data.pending)}
+          </section>`
+        : ''
+    }
+    <section class="panel" aria-labelledby="versions-title">
+      <h2 id="versions-title">${t('versions.title')}</h2>
+      ${
+        data.versions.length
+          ? data.versions.map(
+              (ver) =>
+                html`<details class="version" ${ver.number === data.versions[0]!.number ? html`open` : ''}>
+                  <summary>
+                    ${t('versions.item', { n: ver.number, date: formatDateTime(ver.publishedAt, v.lang) })}
+                  </summary>
+                  ${ver.number === 1 ? html`<p class="muted">${t('versions.first')}</p>` : diffTable(v, data.changes.get(ver.number) ?? [])}
+                </details>`,
+            )
+          : emptyState(t('versions.none'))
+      }
+    </section>`;
+  return consolePage(v, { title: d.title, tab: 'home', body });
+}
+
+// ---- data authority --------------------------------------------------------------------------
+
+export interface AuthorityRow {
+  organisation: Organisation;
+  status: Record<DatasetStatus, number>;
+  tier: Record<OpenTier, number>;
+  total: number;
+}
+
+export function authorityPage(v: View, rows: AuthorityRow[]): Html {
+  const { t } = v;
+  const totals = {
+    status: Object.fromEntries(
+      datasetStatuses.map((s) => [s, rows.reduce((n, r) => n + r.status[s], 0)]),
+    ) as Record<DatasetStatus, number>,
+    tier: Object.fromEntries(
+      openTiers.terms.map((term) => [term.code, rows.reduce((n, r) => n + r.tier[term.code as OpenTier], 0)]),
+    ) as Record<OpenTier, number>,
+    total: rows.reduce((n, r) => n + r.total, 0),
+  };
+  const cells = (r: {
+    status: Record<DatasetStatus, number>;
+    tier: Record<OpenTier, number>;
+    total: number;
+  }) =>
+    html` ${datasetStatuses.map((s) => html`<td class="num">${count(v, r.status[s])}</td>`)}
+      ${openTiers.terms.map((term) => html`<td class="num">${count(v, r.tier[term.code as OpenTier])}</td>`)}
+      <td class="num"><strong>${count(v, r.total)}</strong></td>`;
+  const body = html`<h1>${t('authority.title')}</h1>
+    <p class="lead">${t('authority.lead')}</p>
+    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="authority-caption">
+      <table class="data-table">
+        <caption id="authority-caption">
+          ${t('authority.caption')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col" rowspan="2">${t('authority.department')}</th>
+            <th scope="colgroup" colspan="4">${t('authority.byStatus')}</th>
+            <th scope="colgroup" colspan="3">${t('authority.byTier')}</th>
+            <th scope="col" rowspan="2" class="num">${t('authority.total')}</th>
+          </tr>
+          <tr>
+            ${datasetStatuses.map((s) => html`<th scope="col" class="num">${t(`status.${s}`)}</th>`)}
+            ${openTiers.terms.map((term) => html`<th scope="col" class="num">${term.label[v.lang]}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            (r) =>
+              html`<tr>
+                <th scope="row">
+                  <a href="${link(`/organisations/${encodeURIComponent(r.organisation.orgCode)}`)}"
+                    >${orgName(v, r.organisation)}</a
+                  >
+                </th>
+                ${cells(r)}
+              </tr>`,
+          )}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">${t('authority.total')}</th>
+            ${cells(totals)}
+          </tr>
+        </tfoot>
+      </table>
+    </div>`;
+  return consolePage(v, { title: t('authority.title'), tab: 'authority', body });
+}
