@@ -1,5 +1,5 @@
 -- Search (issue 4). `dataset_search` is a derived row per dataset, kept in step inside the
--- transaction that changes the catalogue, so it cannot drift (ADR 0005):
+-- transaction that changes the catalogue, so it cannot drift (ADR 0009):
 --   * the text columns are written by the catalogue (jieba runs in the application) right after
 --     it writes the dataset, in the same transaction;
 --   * copies of the columns that lists filter, count and sort on are written by the triggers
