@@ -101,7 +101,7 @@ export default async function bench(): Promise<void> {
     const bytes = await generate(csv, ROWS);
     fs.chmodSync(csv, 0o644);
     console.log(
-      `file: ${ROWS.toLocaleString('en')} rows × 10 columns, ${(bytes / 1024 ** 2).toFixed(0)} MB, ${os.cpus().length} CPUs`,
+      `file: ${ROWS.toLocaleString('en')} rows × 10 columns, ${(bytes / 1024 ** 2).toFixed(0)} MB, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} at start`,
     );
     cluster = (await startCluster({
       shared_buffers: '256MB',
@@ -299,7 +299,7 @@ export default async function bench(): Promise<void> {
     console.log(
       `  text search (contains vs GIN tsquery)            Kaifang ${oursText.toFixed(1)} ms   PostgreSQL ${pgText.toFixed(1)} ms   → ${ratio(pgText, oursText)}`,
     );
-    console.log(`  (check: filtered total ${pageCheck.total.toLocaleString('en')} rows)`);
+    console.log(`  (check: filtered total ${pageCheck.total.toLocaleString('en')} rows; load average ${os.loadavg()[0].toFixed(1)} at the end)`);
   } finally {
     if (server?.pid) {
       server.kill('SIGTERM');
