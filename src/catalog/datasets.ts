@@ -162,14 +162,15 @@ export interface DatasetList extends Page<ListedDataset> {
  * conditions — not unopened (不予开放) ones; department staff find every published dataset (the
  * government's own catalogue, for sharing) and their own unpublished ones; reviewers, the data
  * authority and sysadmins find everything. Over `dataset`, or over the search index's copies of
- * the same columns (`dataset_search`).
+ * the same columns (`dataset_search`). An installation whose policy lists unopened datasets with
+ * their reason (`KAIFANG_LIST_UNOPENED=1`) shows them to the public too; their data is never served.
  */
-function visibleTo(actor: Actor | null, table: 'dataset' | 'dataset_search' = 'dataset'): Condition {
+function visibleTo(ctx: Context, actor: Actor | null, table: 'dataset' | 'dataset_search' = 'dataset'): Condition {
   const scope = unpublishedScope(actor);
   if (scope === null) return sql<boolean>`true`;
   const column = (name: string) => sql.ref(`${table}.${name}`);
   const published = sql<boolean>`${column('status')} = 'published'`;
-  if (!scope.length) return sql<boolean>`(${published} AND ${column('open_tier')} <> 'not_open')`;
+  if (!scope.length) return ctx.config.workflow.listUnopened ? published : sql<boolean>`(${published} AND ${column('open_tier')} <> 'not_open')`;
   return sql<boolean>`(${published} OR ${column('org_id')} IN (${sql.join(scope)}))`;
 }
 
@@ -200,7 +201,7 @@ const ORDER: Record<DatasetSort, Condition> = {
  * applied here, in SQL, before anything is counted, so totals and facet counts never reveal
  * hidden datasets.
  */
-function filtered(db: Kdb, actor: Actor | null, f: DatasetFilter, sq: SearchQuery, sort: DatasetSort) {
+function filtered(db: Kdb, visible: Condition, f: DatasetFilter, sq: SearchQuery, sort: DatasetSort) {
   const sortColumn = SORT_COLUMN[sort];
   let q = db
     .selectFrom('dataset_search')
@@ -215,7 +216,7 @@ function filtered(db: Kdb, actor: Actor | null, f: DatasetFilter, sq: SearchQuer
       (sort === 'relevance' ? rankExpression(sq) : sql<number>`0`).as('rank'),
     ])
     .$if(sortColumn !== null, (qb) => qb.select(sortColumn!))
-    .where(visibleTo(actor, 'dataset_search'));
+    .where(visible);
   if (f.shareTier) q = q.where('dataset_search.share_tier', '=', f.shareTier);
   if (f.status) q = q.where('dataset_search.status', '=', f.status);
   for (const c of [matchCondition(sq), fieldCondition(sq)]) if (c) q = q.where(c);
@@ -296,7 +297,7 @@ export async function listDatasets(ctx: Context, actor: Actor | null, f: Dataset
   const where = (skip?: FacetName) => sql<boolean>`${sql.join([sql`true`, ...facets.filter((c) => c.facet !== skip).map((c) => c.condition)], sql` AND `)}`;
   const run = (query: SearchQuery) => (db: Kdb) =>
     sql<Facets & { total: number; ids: string[] }>`
-      WITH hits AS MATERIALIZED (${filtered(db, actor, f, query, sort)}),
+      WITH hits AS MATERIALIZED (${filtered(db, visibleTo(ctx, actor, 'dataset_search'), f, query, sort)}),
       g AS MATERIALIZED (
         SELECT GROUPING(${sql.join(GROUPED.map((c) => sql.ref(`hits.${c}`)))}) AS grouped, ${sql.join(GROUPED.map((c) => sql.ref(`hits.${c}`)))}, count(*)::int AS n
           FROM hits WHERE ${where()}
@@ -323,7 +324,7 @@ export async function listDatasets(ctx: Context, actor: Actor | null, f: Dataset
     }
   }
   // The rule again: a dataset withdrawn between the two statements must not be shown.
-  const rows = result.ids.length ? await baseQuery(ctx.db).where('dataset.id', 'in', result.ids).where(visibleTo(actor)).execute() : [];
+  const rows = result.ids.length ? await baseQuery(ctx.db).where('dataset.id', 'in', result.ids).where(visibleTo(ctx, actor)).execute() : [];
   const byId = new Map(rows.map((r) => [r.id, toDataset(r)]));
   const items: ListedDataset[] = result.ids.flatMap((id) => {
     const d = byId.get(id);
@@ -351,8 +352,8 @@ export type RelatedDataset = Dataset & { related: Omit<Relation, 'id'> };
  */
 export async function relatedDatasets(ctx: Context, actor: Actor | null, ref: string, limit = 10): Promise<Page<RelatedDataset>> {
   const d = await getDataset(ctx, actor, ref);
-  const relations = await relatedTo(ctx.db, visibleTo(actor), { id: d.id, orgId: d.publisher.id, tags: d.tags, themes: d.themes, fields: d.fields }, limit);
-  const rows = relations.length ? await baseQuery(ctx.db).where('dataset.id', 'in', relations.map((r) => r.id)).where(visibleTo(actor)).execute() : [];
+  const relations = await relatedTo(ctx.db, visibleTo(ctx, actor), { id: d.id, orgId: d.publisher.id, tags: d.tags, themes: d.themes, fields: d.fields }, limit);
+  const rows = relations.length ? await baseQuery(ctx.db).where('dataset.id', 'in', relations.map((r) => r.id)).where(visibleTo(ctx, actor)).execute() : [];
   const byId = new Map(rows.map((r) => [r.id, toDataset(r)]));
   const items = relations.flatMap(({ id, ...related }) => {
     const found = byId.get(id);

@@ -100,7 +100,7 @@ function loadWorkflowConfig(env: NodeJS.ProcessEnv, problems: string[]): Workflo
     applicationDeadlineDays: parseIntIn(env.KAIFANG_APPLICATION_DEADLINE_DAYS ?? '5', 1, 60, 'KAIFANG_APPLICATION_DEADLINE_DAYS', problems),
     sharingDeadlineDays: parseIntIn(env.KAIFANG_SHARING_DEADLINE_DAYS ?? '3', 1, 60, 'KAIFANG_SHARING_DEADLINE_DAYS', problems),
     reminderDays: parseIntIn(env.KAIFANG_REMINDER_DAYS ?? '1', 0, 30, 'KAIFANG_REMINDER_DAYS', problems),
-    listUnopened: parseBool(env.KAIFANG_LIST_UNOPENED ?? '1', 'KAIFANG_LIST_UNOPENED', problems),
+    listUnopened: parseBool(env.KAIFANG_LIST_UNOPENED ?? '0', 'KAIFANG_LIST_UNOPENED', problems),
     extraHolidays: dates('KAIFANG_EXTRA_HOLIDAYS'),
     extraWorkdays: dates('KAIFANG_EXTRA_WORKDAYS'),
   };

@@ -238,6 +238,26 @@ onEachDatabase('catalogue API', (kind) => {
     assert.equal(await countAudit(s.ctx.db), before);
   });
 
+  test('unopened datasets enter public lists only where policy lists them', async () => {
+    const org = await s.call('POST', '/api/v1/organisations', { token: admin.token, body: orgBody(10) });
+    const d = await s.call('POST', '/api/v1/datasets', {
+      token: admin.token,
+      body: datasetBody(org.body.id, { title: '不予开放的测试数据', openTier: 'not_open', notOpenReason: '涉及国家秘密' }),
+    });
+    await s.call('POST', `/api/v1/datasets/${d.body.id}/publish`, { token: admin.token });
+    const listed = async () => (await s.call('GET', `/api/v1/datasets?org=${org.body.orgCode}`)).body;
+    assert.equal((await listed()).total, 0);
+    assert.equal((await listed()).facets.openTier.length, 0);
+    s.ctx.config.workflow.listUnopened = true;
+    try {
+      const shown = await listed();
+      assert.equal(shown.total, 1);
+      assert.equal(shown.items[0].notOpenReason, '涉及国家秘密');
+    } finally {
+      s.ctx.config.workflow.listUnopened = false;
+    }
+  });
+
   test('vocabularies and OpenAPI are served', async () => {
     const themes = await s.call('GET', '/api/v1/vocabularies/themes');
     assert.equal(themes.status, 200);
