@@ -1,0 +1,42 @@
+export { dataJobHandlers } from './ingest-job.ts';
+export {
+  uploadFile,
+  uploadFromUrl,
+  uploadLocalFile,
+  uploadTarget,
+  checkOptions,
+  tooLarge,
+  INGEST_JOB,
+  type UploadAccepted,
+  type UploadOptions,
+} from './upload.ts';
+export { attachFileNow } from './demo.ts';
+export {
+  queryRows,
+  aggregate,
+  nameList,
+  MAX_OFFSET,
+  type RowsQuery,
+  type RowsPage,
+  type AggregateQuery,
+  type AggregateResult,
+} from './query.ts';
+export { previewDistribution, type Preview } from './preview.ts';
+export {
+  downloadDistribution,
+  csvwMetadata,
+  defuse,
+  DOWNLOAD_FORMATS,
+  type DownloadFormat,
+  type Download,
+} from './download.ts';
+export { runQuery, analyse, tableName, TABLE_PREFIX, type QueryResult } from './sandbox.ts';
+export { listDataVersions, getDataVersion, getJobFor, type VersionList } from './history.ts';
+export { listUsage, countUse, shanghaiDay, type UsageRow, type UseKind } from './usage.ts';
+export { checkAccess, openData, accessDenied, type DataView } from './access.ts';
+export { ingestFile, detectFormat, type IngestOptions, type IngestOutput } from './ingest/pipeline.ts';
+export { isPublicAddress } from './fetch.ts';
+export type { DataVersion, VersionSource, VersionState } from './versions.ts';
+export type { IngestReport, ColumnProfile, Problem, FieldType, VersionChanges } from './report.ts';
+export type { Column, Cell } from './values.ts';
+export type { DataTables, DistributionDataColumns } from './tables.ts';

@@ -1,0 +1,525 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { IngestError, problem, type ColumnProfile, type FieldType, type Problem } from '../report.ts';
+import { SQL_TYPE, fieldTypeOf, ident, literal, rows } from './duck.ts';
+import type { FooterRow } from './sniff.ts';
+import { cell } from '../values.ts';
+
+/**
+ * DuckDB does the heavy lifting: the CSV is parsed once, in parallel, into a Parquet file of text
+ * (on disk, so memory stays flat whatever the size); each column's type is proposed from the
+ * first rows and confirmed over every value — not a sample — reading only that column; the typed
+ * rows are written to Parquet in file order. The government-spreadsheet clean-up happens on the
+ * way: totals and notes at the foot are cut by position, blank rows and repeated headers are
+ * filtered out.
+ */
+
+/** The engine's own column: the record's position in the Parquet file (1-based), derived on read. */
+export const ROW_ID = '__row';
+/** Names the table may not use: DuckDB adds the second when asked for row positions. */
+export const RESERVED_NAMES = [ROW_ID, 'file_row_number'];
+
+/** A Parquet file as a table, with the row position every query can order by. */
+export const parquetTable = (fileSql: string) =>
+  `(SELECT *, file_row_number + 1 AS ${ident(ROW_ID)} FROM read_parquet(${fileSql}, file_row_number = true))`;
+
+/** What spreadsheets write for "no value" in a column of numbers or dates. */
+const PLACEHOLDERS = ['-', '--', '—', '——', '/', '\\', 'N/A', 'n/a', 'NA', 'NULL', 'null', '无', '空'];
+const fmtList = (f: string[]) => `[${f.map(literal).join(', ')}]`;
+
+export interface StagedColumn {
+  /** Column name while reading (c1, c2, …). */
+  stage: string;
+  name: string;
+  /** Named by us, not by the file. */
+  invented: boolean;
+}
+
+export interface CsvPlan {
+  file: string;
+  delimiter: string;
+  skipLines: number;
+  columns: StagedColumn[];
+  /** Spreadsheets: rows shorter than the table are normal (trailing empty cells are not written). */
+  padShortRows: boolean;
+  /** Where the text of the records is kept while the ingest runs. */
+  stageFile: string;
+}
+
+/** The rows of the table, ready to read: a table expression over the CSV, minus the footer. */
+export interface CsvSource {
+  from: string;
+  problems: Problem[];
+  invalidEncoding: boolean;
+}
+
+const readCsv = (plan: CsvPlan, pad: boolean, rejects = false) =>
+  `read_csv(${literal(plan.file)}, delim = ${literal(plan.delimiter)}, quote = '"', escape = '"', header = false,
+    skip = ${plan.skipLines}, columns = {${plan.columns.map((col) => `${literal(col.stage)}: 'VARCHAR'`).join(', ')}},
+    auto_detect = false, null_padding = ${pad}, ignore_errors = true
+    ${rejects ? ", store_rejects = true, rejects_table = 'rejects', rejects_scan = 'rejects_scan'" : ''})`;
+
+/**
+ * Reads the CSV once, in parallel, into a Parquet file of text in file order: the checks that
+ * follow read only the columns they need from it, and the footer is cut by position.
+ */
+async function stage(c: DuckDBConnection, plan: CsvPlan, pad: boolean) {
+  await c.run('DROP TABLE IF EXISTS rejects; DROP TABLE IF EXISTS rejects_scan');
+  await c.run(
+    `COPY (SELECT * FROM ${readCsv(plan, pad, true)}) TO ${literal(plan.stageFile)} (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 122880)`,
+  );
+  const [{ n }] = await rows<{ n: bigint }>(
+    c,
+    `SELECT count(*) AS n FROM read_parquet(${literal(plan.stageFile)})`,
+  );
+  const rejected = await rows<{ line: bigint; error_type: string; csv_line: string | null }>(
+    c,
+    `SELECT line, min(error_type) AS error_type, min(csv_line) AS csv_line FROM rejects GROUP BY line ORDER BY line`,
+  );
+  return {
+    n: Number(n),
+    rejected: rejected.map((r) => ({
+      line: Number(r.line),
+      type: r.error_type,
+      text: (r.csv_line ?? '').replace(/[\r\n]+$/, ''),
+    })),
+  };
+}
+
+const sample = (lines: number[]) => lines.slice(0, 20);
+
+/**
+ * Counts and checks the records of a delimited UTF-8 file. Rows that do not fit are reported,
+ * never silently dropped; the footer rows found at the end of the file are cut off by position.
+ */
+export async function scanCsv(c: DuckDBConnection, plan: CsvPlan, footer: FooterRow[]): Promise<CsvSource> {
+  const problems: Problem[] = [];
+  const footerText = new Set(footer.map((f) => f.raw.trim()));
+  let pad = plan.padShortRows;
+  let scan = await stage(c, plan, pad);
+  if (scan.rejected.some((r) => /UNICODE|ENCODING/i.test(r.type)))
+    return { from: '', problems, invalidEncoding: true };
+  // A note under the table ("注：…" in one cell) is short too, but it is a footer, not a short row.
+  const short = scan.rejected
+    .filter((r) => r.type === 'MISSING COLUMNS' && !footerText.has(r.text.trim()))
+    .map((r) => r.line);
+  if (short.length) {
+    pad = true;
+    scan = await stage(c, plan, pad);
+    problems.push(
+      problem(
+        'short_rows',
+        'warning',
+        `有 ${short.length} 行的列数少于表头，缺少的单元格按空值处理`,
+        `${short.length} rows have fewer cells than the header; the missing cells are empty`,
+        {
+          lines: sample(short),
+          count: short.length,
+        },
+      ),
+    );
+  }
+  const long = scan.rejected
+    .filter((r) => r.type === 'TOO MANY COLUMNS' && !footerText.has(r.text.trim()))
+    .map((r) => r.line);
+  if (long.length)
+    problems.push(
+      problem(
+        'long_rows',
+        'warning',
+        `有 ${long.length} 行的列数多于表头，无法对应到列，未导入`,
+        `${long.length} rows have more cells than the header and could not be placed; they were not imported`,
+        {
+          lines: sample(long),
+          count: long.length,
+        },
+      ),
+    );
+  const other = scan.rejected.filter((r) => r.type !== 'TOO MANY COLUMNS' && r.type !== 'MISSING COLUMNS');
+  if (other.length)
+    problems.push(
+      problem(
+        'unreadable_rows',
+        'warning',
+        `有 ${other.length} 行无法解析（如引号不配对、行过长），未导入`,
+        `${other.length} rows could not be parsed (unbalanced quotes, over-long lines) and were not imported`,
+        {
+          lines: sample(other.map((r) => r.line)),
+          count: other.length,
+        },
+      ),
+    );
+  // The footer rows DuckDB counted (it skips blank lines and rejects rows of the wrong width) are the last ones it read.
+  const width = plan.columns.length;
+  const counted = footer.filter(
+    (f) => f.raw.trim() !== '' && (f.cells.length === width || (pad && f.cells.length < width)),
+  ).length;
+  const keep = Math.max(0, scan.n - counted);
+  for (const f of footer) {
+    if (f.kind === 'blank') continue;
+    const text = f.cells
+      .filter((v) => v !== '')
+      .join(' ')
+      .slice(0, 200);
+    problems.push(
+      f.kind === 'total_row'
+        ? problem(
+            'total_row',
+            'info',
+            `表尾的合计行“${text.slice(0, 40)}”不是数据，已去除`,
+            `The total row at the foot of the table ("${text.slice(0, 40)}") is not data and was removed`,
+            { text },
+          )
+        : problem(
+            'footer_note',
+            'info',
+            `表尾的说明“${text.slice(0, 40)}”不是数据，已去除`,
+            `The note below the table ("${text.slice(0, 40)}") is not data and was removed`,
+            { text },
+          ),
+    );
+  }
+  return {
+    from: `(SELECT * FROM read_parquet(${literal(plan.stageFile)}, file_row_number = true) WHERE file_row_number < ${keep})`,
+    problems,
+    invalidEncoding: false,
+  };
+}
+
+/** JSON arrays and NDJSON, typed by DuckDB; nested values are kept as JSON text. */
+export async function stageJson(
+  c: DuckDBConnection,
+  file: string,
+  format: 'json' | 'ndjson',
+  maxColumns: number,
+): Promise<{ types: Map<string, FieldType>; names: string[] }> {
+  try {
+    await c.run(`CREATE TABLE raw AS SELECT * FROM read_json(${literal(file)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'auto')},
+      sample_size = -1, maximum_object_size = 67108864, union_by_name = true)`);
+  } catch (err) {
+    throw new IngestError('invalid_json', {
+      zh: 'JSON 文件无法解析',
+      en: `The JSON could not be read: ${(err as Error).message.split('\n')[0].slice(0, 300)}`,
+    });
+  }
+  const described = await rows<{ column_name: string; column_type: string }>(c, 'DESCRIBE raw');
+  if (described.length > maxColumns)
+    throw new IngestError('too_many_columns', {
+      zh: `文件有 ${described.length} 个字段，超过上限 ${maxColumns}`,
+      en: `The file has ${described.length} fields, more than the limit of ${maxColumns}`,
+    });
+  if (described.length === 1 && described[0].column_type === 'JSON')
+    throw new IngestError('not_a_table', {
+      zh: 'JSON 须为对象数组或每行一个对象（NDJSON）',
+      en: 'JSON must be an array of objects, or one object per line (NDJSON)',
+    });
+  const types = new Map<string, FieldType>();
+  const select = described.map((d, i) => {
+    const t = fieldTypeOf(d.column_type);
+    const stage = `c${i + 1}`;
+    types.set(stage, t === 'nested' ? 'string' : t);
+    const source = ident(d.column_name);
+    return `${t === 'nested' ? `CAST(to_json(${source}) AS VARCHAR)` : t === 'string' ? source : `CAST(${source} AS ${SQL_TYPE[t]})`} AS ${stage}`;
+  });
+  await c.run(`CREATE TABLE stage AS SELECT ${select.join(', ')} FROM raw; DROP TABLE raw`);
+  return { types, names: described.map((d) => d.column_name) };
+}
+
+export interface TypedColumn extends StagedColumn {
+  type: FieldType;
+  placeholders: number;
+  present: number;
+}
+
+const ORDER: FieldType[] = ['boolean', 'integer', 'number', 'date', 'datetime', 'string'];
+
+// Integers beyond 15 digits are identifiers (身份证号, 统一社会信用代码), and a leading zero
+// (邮编 010000, 区号 0574) is part of a code: both stay text.
+const INTEGER = literal('-?(0|[1-9][0-9]{0,14})');
+const DECIMAL = literal('-?((0|[1-9][0-9]*)(\\.[0-9]+)?|\\.[0-9]+)([eE][-+]?[0-9]+)?');
+const CN_DATE = literal('%Y年%m月%d日');
+const CN_TIMES = fmtList([
+  '%Y年%m月%d日 %H:%M:%S',
+  '%Y年%m月%d日 %H:%M',
+  '%Y年%m月%d日%H时%M分%S秒',
+  '%Y年%m月%d日%H时%M分',
+  '%Y年%m月%d日',
+]);
+// A cheap shape test (four digits and a separator) keeps the costly casts away from text; DuckDB's
+// DATE cast would drop a time of day, so a date is also short. CASE evaluates its branches
+// lazily, so the slower parsers see only what the fast cast refused.
+const YEAR_FIRST = `'[0-9][0-9][0-9][0-9][-/.]*'`;
+const asDate = (v: string) =>
+  `CASE WHEN strlen(${v}) BETWEEN 8 AND 10 AND ${v} GLOB ${YEAR_FIRST} THEN TRY_CAST(replace(${v}, '.', '-') AS DATE) END`;
+const asTimestamp = (v: string) =>
+  `CASE WHEN strlen(${v}) BETWEEN 8 AND 32 AND ${v} GLOB ${YEAR_FIRST} THEN TRY_CAST(replace(${v}, '/', '-') AS TIMESTAMP) END`;
+
+/** SQL that is true when a present value `v` is not of `type`. */
+function fails(type: FieldType, v: string): string {
+  switch (type) {
+    case 'boolean':
+      return `${v} NOT IN ('true', 'false', 'TRUE', 'FALSE', 'True', 'False')`;
+    case 'integer':
+      return `NOT regexp_full_match(${v}, ${INTEGER})`;
+    case 'number':
+      return `CASE WHEN regexp_full_match(${v}, ${DECIMAL}) THEN NOT isfinite(TRY_CAST(${v} AS DOUBLE)) ELSE true END`;
+    case 'date':
+      return `CASE WHEN ${asDate(v)} IS NOT NULL THEN false WHEN contains(${v}, '年') THEN try_strptime(${v}, ${CN_DATE}) IS NULL ELSE true END`;
+    case 'datetime':
+      return `CASE WHEN ${asTimestamp(v)} IS NOT NULL THEN false WHEN contains(${v}, '年') THEN try_strptime(${v}, ${CN_TIMES}) IS NULL ELSE true END`;
+    case 'string':
+      return 'false';
+  }
+}
+
+const markers = PLACEHOLDERS.map(literal).join(', ');
+
+/** Rows that are not data even in the middle of the table: all empty, or the header again. */
+export function skippedRows(
+  columns: StagedColumn[],
+  repeatedHeader: boolean,
+): { blank: string; header: string | null } {
+  // DuckDB reads an empty cell as NULL, so a blank row is all NULLs.
+  const blank = columns.map((col) => `${ident(col.stage)} IS NULL`).join(' AND ');
+  const named = columns.filter((col) => !col.invented);
+  const header =
+    repeatedHeader && named.length >= 2
+      ? named.map((col) => `trim(${ident(col.stage)}) = ${literal(col.name)}`).join(' AND ')
+      : null;
+  return { blank, header };
+}
+
+/**
+ * Each query covers at most 100 columns, to keep plans small for wide files. Values are trimmed
+ * once, in an inner projection, and only for the columns the query looks at; `__h` marks rows
+ * that repeat the header, which no column's type is judged by.
+ */
+async function sliced(
+  c: DuckDBConnection,
+  cols: StagedColumn[],
+  select: (v: string, col: StagedColumn, k: number) => string[],
+  from: string,
+  header: string | null,
+  extra: string[] = [],
+) {
+  const out: Record<string, bigint>[] = [];
+  let first: Record<string, bigint> = {};
+  for (let start = 0; start === 0 || start < cols.length; start += 100) {
+    const slice = cols.slice(start, start + 100);
+    const list = [...slice.flatMap((col, k) => select(`v${k}`, col, k)), ...(start === 0 ? extra : [])];
+    if (!list.length) break;
+    const inner = [
+      ...slice.map((col, k) => `trim(${ident(col.stage)}) AS v${k}`),
+      `${header ? `coalesce(${header}, false)` : 'false'} AS __h`,
+      ...(start === 0 && extra.length ? ['*'] : []),
+    ];
+    const [r] = await rows<Record<string, bigint>>(
+      c,
+      `SELECT ${list.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${from})`,
+    );
+    if (start === 0) first = r;
+    slice.forEach((_, k) =>
+      out.push(
+        Object.fromEntries(
+          Object.entries(r)
+            .filter(([key]) => key.endsWith(`_${k}`))
+            .map(([key, v]) => [key.replace(/_\d+$/, ''), v]),
+        ),
+      ),
+    );
+  }
+  return { perColumn: out, first };
+}
+
+/** A placeholder such as "-" or "无": short, and never starting with a digit, which most values do. */
+const isMarker = (v: string) =>
+  `CASE WHEN strlen(${v}) > 6 OR (${v} >= '0' AND ${v} < ':') THEN false ELSE ${v} IN (${markers}) END`;
+const present = (v: string) => `(NOT __h AND ${v} <> '' AND NOT (${isMarker(v)}))`;
+/** Present and not of `type`: the type test comes first, so values that pass it cost nothing more. */
+const failing = (type: FieldType, v: string) =>
+  `(NOT __h AND ${fails(type, v)} AND ${v} <> '' AND NOT (${isMarker(v)}))`;
+
+/**
+ * Decides each text column's type from every value it holds. The first rows propose a type; the
+ * whole column must then confirm it, or the next type is tried. Columns the sample shows to be
+ * text cost nothing more, which keeps wide text files fast. The same pass counts the rows that
+ * will be left out (blank, repeated headers).
+ */
+export async function inferTypes(
+  c: DuckDBConnection,
+  columns: StagedColumn[],
+  from: string,
+  skip: { blank: string; header: string | null },
+): Promise<{ columns: TypedColumn[]; blank: number; repeatedHeaders: number }> {
+  const candidate = new Map<string, FieldType>();
+  const found = new Map<string, { present: number; placeholders: number }>();
+  // Blank rows and repeated headers start with an empty first cell or the first name: counting
+  // those reads one column, and only when there are any are all the columns looked at.
+  const lead = columns[0];
+  const named = columns.find((col) => !col.invented);
+  const [hint] = await rows<{ blank: bigint; header: bigint }>(
+    c,
+    `SELECT count(*) FILTER (WHERE ${ident(lead.stage)} IS NULL) AS blank,
+       count(*) FILTER (WHERE ${named && skip.header ? `trim(${ident(named.stage)}) = ${literal(named.name)}` : 'false'}) AS header
+     FROM ${from}`,
+  );
+  const header = Number(hint.header) ? skip.header : null;
+  const blankRows = Number(hint.blank) ? skip.blank : null;
+  const proposals = await sliced(
+    c,
+    columns,
+    (v, _col, k) => [
+      `count(*) FILTER (WHERE ${present(v)}) AS p_${k}`,
+      ...ORDER.slice(0, -1).map(
+        (t, j) => `count(*) FILTER (WHERE ${present(v)} AND ${fails(t, v)}) AS s${j}_${k}`,
+      ),
+    ],
+    `(SELECT * FROM ${from} LIMIT 100000)`,
+    header,
+  );
+  columns.forEach((col, k) => {
+    // A column empty in the sample stays text: text holds whatever comes later.
+    const j =
+      Number(proposals.perColumn[k].p) === 0
+        ? -1
+        : ORDER.slice(0, -1).findIndex((_, j) => Number(proposals.perColumn[k][`s${j}`]) === 0);
+    candidate.set(col.stage, j === -1 ? 'string' : ORDER[j]);
+    found.set(col.stage, { present: Number(proposals.perColumn[k].p), placeholders: 0 });
+  });
+  let blank = 0;
+  let repeatedHeaders = 0;
+  for (let first = true; ; first = false) {
+    // Text needs no confirmation; a nameless text column is only counted, to drop it if empty.
+    const open = columns.filter((col) => candidate.get(col.stage) !== 'string' || (first && col.invented));
+    if (!open.length && !first) break;
+    const checked = await sliced(
+      c,
+      open,
+      (v, col, k) =>
+        candidate.get(col.stage) === 'string'
+          ? [`count(*) FILTER (WHERE ${present(v)}) AS p_${k}`]
+          : [
+              `count(*) FILTER (WHERE ${failing(candidate.get(col.stage)!, v)}) AS f_${k}`,
+              ...(first ? [`count(*) FILTER (WHERE NOT __h AND ${isMarker(v)}) AS m_${k}`] : []),
+            ],
+      from,
+      header,
+      first
+        ? [
+            ...(blankRows ? [`count(*) FILTER (WHERE ${blankRows}) AS blank`] : []),
+            ...(header ? ['count(*) FILTER (WHERE __h) AS header'] : []),
+          ]
+        : [],
+    );
+    if (first) {
+      blank = Number(checked.first.blank ?? 0);
+      repeatedHeaders = Number(checked.first.header ?? 0);
+    }
+    let settled = true;
+    open.forEach((col, k) => {
+      const r = checked.perColumn[k];
+      if (first && r.p !== undefined) found.get(col.stage)!.present = Number(r.p);
+      if (first && r.m !== undefined) found.get(col.stage)!.placeholders = Number(r.m);
+      if (candidate.get(col.stage) === 'string' || Number(r.f) === 0) return;
+      candidate.set(col.stage, ORDER[ORDER.indexOf(candidate.get(col.stage)!) + 1]);
+      settled = false;
+    });
+    if (settled) break;
+  }
+  return {
+    columns: columns.map((col) => {
+      const { present: p, placeholders } = found.get(col.stage)!;
+      const type =
+        p === 0 && (col.invented || candidate.get(col.stage) !== 'string')
+          ? 'string'
+          : candidate.get(col.stage)!;
+      return { ...col, type, present: p, placeholders: type === 'string' ? 0 : placeholders };
+    }),
+    blank,
+    repeatedHeaders,
+  };
+}
+
+/**
+ * The typed value of a text column. Every present value was confirmed to be of the type, so a
+ * failed cast can only be an empty cell or a placeholder, which is what NULL means.
+ */
+export function convert(col: { stage: string; type: FieldType }): string {
+  const x = ident(col.stage);
+  const v = `trim(${x})`;
+  switch (col.type) {
+    case 'string':
+      return `NULLIF(${v}, '')`;
+    case 'integer':
+      return `TRY_CAST(${x} AS BIGINT)`;
+    case 'number':
+      return `TRY_CAST(${x} AS DOUBLE)`;
+    case 'boolean':
+      return `CASE lower(${v}) WHEN 'true' THEN true WHEN 'false' THEN false END`;
+    case 'date':
+      return `coalesce(${asDate(v)}, CAST(try_strptime(${v}, ${CN_DATE}) AS DATE))`;
+    case 'datetime':
+      return `coalesce(${asTimestamp(v)}, try_strptime(${v}, ${CN_TIMES}))`;
+  }
+}
+
+/** Writes the final table in file order, leaving out the rows `exclude` matches. */
+export async function writeParquet(
+  c: DuckDBConnection,
+  target: string,
+  from: string,
+  columns: { name: string; expr: string }[],
+  exclude: string[],
+): Promise<void> {
+  const select = columns.map((col) => `${col.expr} AS ${ident(col.name)}`);
+  const where = exclude.length ? `WHERE NOT (${exclude.map((e) => `(${e})`).join(' OR ')})` : '';
+  await c.run(
+    `COPY (SELECT ${select.join(', ')} FROM ${from} ${where}) TO ${literal(target)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
+  );
+}
+
+/** Nulls, distinct values, minimum and maximum of every column of a table expression. */
+export async function profile(
+  c: DuckDBConnection,
+  from: string,
+  params: unknown[],
+  columns: { name: string; type: FieldType }[],
+): Promise<{ rows: number; columns: ColumnProfile[] }> {
+  const [{ n }] = await rows<{ n: bigint }>(c, `SELECT count(*) AS n FROM ${from}`, params);
+  const total = Number(n);
+  const approximate = total > 1_000_000;
+  const out: ColumnProfile[] = [];
+  for (let start = 0; start < columns.length; start += 100) {
+    const slice = columns.slice(start, start + 100);
+    const aggregates = slice.flatMap((col, k) => {
+      const x = ident(col.name);
+      return [
+        `count(${x}) AS c${k}`,
+        approximate ? `approx_count_distinct(${x}) AS d${k}` : `count(DISTINCT ${x}) AS d${k}`,
+        `min(${x}) AS lo${k}`,
+        `max(${x}) AS hi${k}`,
+      ];
+    });
+    const [s] = await rows<Record<string, unknown>>(
+      c,
+      `SELECT ${aggregates.join(', ')} FROM ${from}`,
+      params,
+    );
+    slice.forEach((col, k) => {
+      const scalar = (v: unknown) => {
+        const p = cell(v, col.type);
+        return typeof p === 'string' ? p.slice(0, 100) : p;
+      };
+      out.push({
+        name: col.name,
+        type: col.type,
+        sqlType: SQL_TYPE[col.type],
+        nulls: total - Number(s[`c${k}`]),
+        distinct: Number(s[`d${k}`]),
+        ...(approximate && { distinctApproximate: true }),
+        min: scalar(s[`lo${k}`]),
+        max: scalar(s[`hi${k}`]),
+      });
+    });
+  }
+  return { rows: total, columns: out };
+}
