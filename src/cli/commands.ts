@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
-import { actorOf, createToken, createUser, findUserByEmail, verifyAudit } from '../access/index.ts';
-import { loadDemo, DEMO_PASSWORD } from '../catalog/index.ts';
+import { actorOf, createToken, createUser, findUserByEmail, sendDeadlineReminders, verifyAudit } from '../access/index.ts';
+import { loadDemo, reindexAll, DEMO_PASSWORD } from '../catalog/index.ts';
 import type { Role } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 
@@ -96,5 +96,20 @@ export const handlers: Record<string, Handler> = {
     }
     io.err(`audit log TAMPERED at event ${r.brokenAt}: ${r.reason} (${r.checked} events verified before it)`);
     return 1;
+  },
+
+  /** The periodic job of tiered access: run from a timer, e.g. hourly. */
+  async reminders(ctx, _args, io) {
+    io.out(JSON.stringify(await sendDeadlineReminders(ctx)));
+    return 0;
+  },
+
+  /** Rebuilds the search index, e.g. after an upgrade or a bulk import by SQL. */
+  async reindex(ctx, args, io) {
+    const bar = io.progress('search reindex');
+    const r = await reindexAll(ctx.db, (done, total) => bar.update(done, total), args.batch ? Number(args.batch) : undefined);
+    bar.stop();
+    io.out(`search index rebuilt: ${r.datasets} datasets in ${(r.milliseconds / 1000).toFixed(1)} s (${Math.round((r.datasets / Math.max(r.milliseconds, 1)) * 1000)} datasets/s)`);
+    return 0;
   },
 };

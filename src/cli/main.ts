@@ -115,27 +115,11 @@ program
   .description('recompute the hash chain; exits 1 if it was tampered with')
   .action(() => run('audit-verify', {}));
 
-// Tiered access (issue 6): the periodic job. Registered as a handler so it also runs inside a
-// server that holds the embedded database.
-handlers.reminders = async (ctx, _args, io) => {
-  const { sendDeadlineReminders } = await import('../access/index.ts');
-  io.out(JSON.stringify(await sendDeadlineReminders(ctx)));
-  return 0;
-};
 program
   .command('reminders')
   .description('remind departments of near deadlines, flag overdue requests, record expired grants (run from a timer, e.g. hourly)')
   .action(() => run('reminders', {}));
 
-// Search (issue 4): rebuild the search index, e.g. after an upgrade or a bulk import by SQL.
-handlers.reindex = async (ctx, args, io) => {
-  const { reindexAll } = await import('../catalog/index.ts');
-  const bar = io.progress('search reindex');
-  const r = await reindexAll(ctx.db, (done, total) => bar.update(done, total), args.batch ? Number(args.batch) : undefined);
-  bar.stop();
-  io.out(`search index rebuilt: ${r.datasets} datasets in ${(r.milliseconds / 1000).toFixed(1)} s (${Math.round((r.datasets / Math.max(r.milliseconds, 1)) * 1000)} datasets/s)`);
-  return 0;
-};
 const batchSize = (v: string): string => {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10000) throw new InvalidArgumentError('batch must be a whole number from 1 to 10000');
   return v;

@@ -93,6 +93,15 @@ describe('kaifang CLI on the embedded database', () => {
       assert.equal((await api(server.url, 'GET', `/api/v1/datasets/${ds.body.id}`)).status, 404);
       assert.equal((await api(server.url, 'POST', `/api/v1/datasets/${ds.body.id}/publish`, second.stdout)).status, 200);
       assert.equal((await api(server.url, 'GET', `/api/v1/datasets/${ds.body.id}`)).body.updateFrequency, 'monthly');
+      const reindex = kaifang(env, 'reindex');
+      assert.equal(reindex.code, 0, reindex.stderr);
+      assert.match(reindex.stdout, /search index rebuilt: 1 datasets/);
+      const found = await api(server.url, 'GET', `/api/v1/datasets?q=${encodeURIComponent('公交')}`);
+      assert.equal(found.body.items[0]?.id, ds.body.id, 'still found after the rebuild');
+      assert.equal(kaifang(env, 'reindex', '--batch', 'lots').code, 1);
+      const reminders = kaifang(env, 'reminders');
+      assert.equal(reminders.code, 0, reminders.stderr);
+      assert.equal(JSON.parse(reminders.stdout).expired, 0);
       const verify = kaifang(env, 'audit', 'verify');
       assert.equal(verify.code, 0, verify.stderr);
       assert.match(verify.stdout, /audit log intact: \d+ events verified/);
