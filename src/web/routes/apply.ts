@@ -7,6 +7,7 @@ import { field, fieldErrorsOf, formBody, sendPage, type FormBody } from '../resp
 import { viewOf, type View } from '../view.ts';
 import { hasMessage, type MessageKey } from '../i18n/index.ts';
 import type { ErrorMap } from '../dataset-form.ts';
+import { requestInputId, requestTermsFrom } from './workflow-support.ts';
 import {
   applyDonePage,
   applyFormPage,
@@ -25,34 +26,18 @@ async function conditionalDataset(ctx: Context, req: FastifyRequest): Promise<Da
 }
 
 function valuesFrom(b: FormBody): ApplyValues {
-  const fields = b.fields;
   return {
     name: field(b, 'name').trim(),
     phone: field(b, 'phone').trim(),
     organisation: field(b, 'organisation').trim(),
-    purpose: field(b, 'purpose').trim(),
-    scenario: field(b, 'scenario').trim(),
-    periodStart: field(b, 'periodStart').trim(),
-    periodEnd: field(b, 'periodEnd').trim(),
-    fields: (Array.isArray(fields) ? fields : fields ? [fields] : []).slice(0, 500),
-    accepted: field(b, 'accepted') === '1',
+    ...requestTermsFrom(b),
   };
-}
-
-/** The access module's field names (`period.end`, `commitment.accepted`, `datasets[0].fields[2]`) as this form's inputs. */
-function inputId(f: string): string {
-  if (f.startsWith('period.start')) return 'periodStart';
-  if (f.startsWith('period')) return 'periodEnd';
-  if (f.startsWith('commitment')) return 'accepted';
-  if (f.startsWith('applicant.')) return f.slice('applicant.'.length);
-  if (/^datasets\[\d+\]\.fields/.test(f)) return 'fields';
-  return f;
 }
 
 function applyErrors(v: View, fields: FieldError[]): ErrorMap {
   const out: ErrorMap = new Map();
   for (const e of fields) {
-    const id = inputId(e.field);
+    const id = requestInputId(e.field);
     const key = `applyError.${id}`;
     const generic = e.code === 'invalid' || e.code === 'required';
     const message = generic && hasMessage(key) ? v.t(key as MessageKey) : e.message[v.lang];

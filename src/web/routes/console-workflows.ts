@@ -24,7 +24,7 @@ import {
   type SharingValues,
 } from '../pages/console-workflows.ts';
 import { isStaff, supervises } from '../pages/workflow-nav.ts';
-import { flashOf, listOf, pageOf, pendingRequests, query, workflowErrors } from './workflow-support.ts';
+import { flashOf, listOf, pageOf, pendingRequests, query, requestInputId, requestTermsFrom, workflowErrors } from './workflow-support.ts';
 
 /** Statuses in which a request waits for someone: the department, the requester, or the authority. */
 const WAITING: Record<RequestKind, RequestStatus[]> = {
@@ -78,26 +78,6 @@ async function listing(
   return sendPage(reply, requestListPage(v, data));
 }
 
-const sharingValues = (b: FormBody): SharingValues => {
-  const fields = b.fields;
-  return {
-    purpose: field(b, 'purpose').trim(),
-    scenario: field(b, 'scenario').trim(),
-    periodStart: field(b, 'periodStart').trim(),
-    periodEnd: field(b, 'periodEnd').trim(),
-    fields: (Array.isArray(fields) ? fields : fields ? [fields] : []).slice(0, 500),
-    accepted: field(b, 'accepted') === '1',
-  };
-};
-
-/** The access module's names (`period.end`, `commitment.accepted`, `datasets[0].fields[1]`) as this form's inputs. */
-function sharingInputId(f: string): string {
-  if (f.startsWith('period.start')) return 'periodStart';
-  if (f.startsWith('period')) return 'periodEnd';
-  if (f.startsWith('commitment')) return 'accepted';
-  if (/^datasets\[\d+\]\.fields/.test(f)) return 'fields';
-  return f.replace(/[.[].*$/, '');
-}
 
 export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void {
   // ---- applications for conditional data addressed to my department ---------------------------
@@ -220,7 +200,7 @@ export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void 
     const actor = access.requireActor(req.actor);
     const dataset = await sharingTarget(actor, req);
     const b = formBody(req);
-    const values = sharingValues(b);
+    const values = requestTermsFrom(b);
     const v = viewOf(ctx, req, reply);
     try {
       const result = await access.submitSharingRequest(ctx, actor, {
@@ -240,7 +220,7 @@ export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void 
           reply,
           dataset,
           values,
-          workflowErrors(v, fields, sharingInputId),
+          workflowErrors(v, fields, requestInputId),
           undefined,
           400,
         );

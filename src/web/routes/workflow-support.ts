@@ -14,6 +14,8 @@ import type { Context } from '../../platform/index.ts';
 import type { ErrorMap } from '../dataset-form.ts';
 import { hasMessage } from '../i18n/index.ts';
 import type { View } from '../view.ts';
+import { field, type FormBody } from '../respond.ts';
+import type { SharingValues } from '../pages/console-workflows.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -100,3 +102,27 @@ export async function pendingRequests(
 }
 
 export { listOf };
+
+/** What an application and a sharing request both ask for, as the form posted it. */
+export function requestTermsFrom(b: FormBody): SharingValues {
+  const fields = b.fields;
+  return {
+    purpose: field(b, 'purpose').trim(),
+    scenario: field(b, 'scenario').trim(),
+    periodStart: field(b, 'periodStart').trim(),
+    periodEnd: field(b, 'periodEnd').trim(),
+    fields: (Array.isArray(fields) ? fields : fields ? [fields] : []).slice(0, 500),
+    accepted: field(b, 'accepted') === '1',
+  };
+}
+
+/** The access module's field names (`period.end`, `commitment.accepted`, `datasets[0].fields[2]`) as the request forms' inputs. */
+export function requestInputId(f: string): string {
+  if (f.startsWith('period.start')) return 'periodStart';
+  if (f.startsWith('period')) return 'periodEnd';
+  if (f.startsWith('commitment')) return 'accepted';
+  if (f.startsWith('applicant.')) return f.slice('applicant.'.length);
+  if (/^datasets\[\d+\]\.fields/.test(f)) return 'fields';
+  return f.replace(/[.[].*$/, '');
+}
+
