@@ -299,7 +299,9 @@ export default async function bench(): Promise<void> {
     console.log(
       `  text search (contains vs GIN tsquery)            Kaifang ${oursText.toFixed(1)} ms   PostgreSQL ${pgText.toFixed(1)} ms   → ${ratio(pgText, oursText)}`,
     );
-    console.log(`  (check: filtered total ${pageCheck.total.toLocaleString('en')} rows; load average ${os.loadavg()[0].toFixed(1)} at the end)`);
+    console.log(
+      `  (check: filtered total ${pageCheck.total.toLocaleString('en')} rows; load average ${os.loadavg()[0].toFixed(1)} at the end)`,
+    );
   } finally {
     if (server?.pid) {
       server.kill('SIGTERM');

@@ -6,7 +6,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv[2];
-const scripts = fs.readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only))).sort();
+const scripts = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only)))
+  .sort();
 if (!scripts.length) console.log('no benchmarks yet');
 for (const s of scripts) {
   console.log(`\n## ${s}`);

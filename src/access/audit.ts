@@ -40,7 +40,12 @@ function hashOf(e: Omit<AuditEvent, 'hash'>): string {
  */
 export async function appendAudit(trx: Kdb, at: Date, entry: AuditEntry): Promise<AuditEvent> {
   await sql`SELECT pg_advisory_xact_lock(74658)`.execute(trx);
-  const last = await trx.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const last = await trx
+    .selectFrom('audit_event')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const base = {
     seq: (last?.seq ?? 0) + 1,
     at: at.toISOString(),
@@ -80,7 +85,10 @@ export interface AuditVerification {
 }
 
 /** Walks the chain from genesis, recomputing every hash. Reads in pages to bound memory. */
-export async function verifyAudit(db: Kdb, onProgress?: (checked: number, total: number) => void): Promise<AuditVerification> {
+export async function verifyAudit(
+  db: Kdb,
+  onProgress?: (checked: number, total: number) => void,
+): Promise<AuditVerification> {
   const { total } = await db
     .selectFrom('audit_event')
     .select((eb) => eb.fn.countAll<number>().as('total'))
@@ -99,7 +107,8 @@ export async function verifyAudit(db: Kdb, onProgress?: (checked: number, total:
     if (!rows.length) break;
     for (const r of rows) {
       const e = toEvent(r);
-      if (e.seq !== expectedSeq) return fail(checked, expectedSeq, `sequence gap: expected ${expectedSeq}, found ${e.seq}`);
+      if (e.seq !== expectedSeq)
+        return fail(checked, expectedSeq, `sequence gap: expected ${expectedSeq}, found ${e.seq}`);
       if (e.prevHash !== prev) return fail(checked, e.seq, 'link to previous event does not match');
       if (hashOf(e) !== e.hash) return fail(checked, e.seq, 'content does not match its hash');
       prev = e.hash;
@@ -111,7 +120,12 @@ export async function verifyAudit(db: Kdb, onProgress?: (checked: number, total:
   return { ok: true, checked, brokenAt: null, reason: null };
 }
 
-const fail = (checked: number, at: number, reason: string): AuditVerification => ({ ok: false, checked, brokenAt: at, reason });
+const fail = (checked: number, at: number, reason: string): AuditVerification => ({
+  ok: false,
+  checked,
+  brokenAt: at,
+  reason,
+});
 
 function toEvent(r: {
   seq: number;
@@ -139,13 +153,23 @@ function toEvent(r: {
   };
 }
 
-export async function listAudit(db: Kdb, opts: { entityId?: string; limit?: number } = {}): Promise<AuditEvent[]> {
-  let q = db.selectFrom('audit_event').selectAll().orderBy('seq', 'desc').limit(opts.limit ?? 100);
+export async function listAudit(
+  db: Kdb,
+  opts: { entityId?: string; limit?: number } = {},
+): Promise<AuditEvent[]> {
+  let q = db
+    .selectFrom('audit_event')
+    .selectAll()
+    .orderBy('seq', 'desc')
+    .limit(opts.limit ?? 100);
   if (opts.entityId) q = q.where('entity_id', '=', opts.entityId);
   return (await q.execute()).map(toEvent);
 }
 
 export async function countAudit(db: Kdb): Promise<number> {
-  const r = await db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -14,26 +14,73 @@ export interface NewUser {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function toUser(r: { id: string; email: string; name: string; role: string; org_id: string | null; created_at: Date }): User {
-  return { id: r.id, email: r.email, name: r.name, role: r.role as Role, orgId: r.org_id, createdAt: new Date(r.created_at).toISOString() };
+function toUser(r: {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  org_id: string | null;
+  created_at: Date;
+}): User {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role as Role,
+    orgId: r.org_id,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
 }
 
 export async function createUser(ctx: Context, actorId: string | null, input: NewUser): Promise<User> {
   const problems = [];
-  if (!EMAIL.test(input.email ?? '')) problems.push({ field: 'email', code: 'invalid', message: { zh: '邮箱格式不正确', en: 'Invalid email' } });
-  if (!Roles.includes(input.role)) problems.push({ field: 'role', code: 'invalid', message: { zh: `角色必须是 ${Roles.join('/')}`, en: `role must be one of ${Roles.join(', ')}` } });
+  if (!EMAIL.test(input.email ?? ''))
+    problems.push({
+      field: 'email',
+      code: 'invalid',
+      message: { zh: '邮箱格式不正确', en: 'Invalid email' },
+    });
+  if (!Roles.includes(input.role))
+    problems.push({
+      field: 'role',
+      code: 'invalid',
+      message: { zh: `角色必须是 ${Roles.join('/')}`, en: `role must be one of ${Roles.join(', ')}` },
+    });
   if (input.role === 'department' && !input.orgId)
-    problems.push({ field: 'orgId', code: 'required', message: { zh: '部门用户必须属于一个部门', en: 'A department user needs an organisation' } });
+    problems.push({
+      field: 'orgId',
+      code: 'required',
+      message: { zh: '部门用户必须属于一个部门', en: 'A department user needs an organisation' },
+    });
   if (input.password != null && input.password.length < 10)
-    problems.push({ field: 'password', code: 'too_short', message: { zh: '密码至少 10 位', en: 'Password must be at least 10 characters' } });
+    problems.push({
+      field: 'password',
+      code: 'too_short',
+      message: { zh: '密码至少 10 位', en: 'Password must be at least 10 characters' },
+    });
   if (problems.length) throw validationFailed(problems);
   const passwordHash = input.password ? await argon2Hash(input.password) : null;
   return ctx.db.transaction().execute(async (trx) => {
-    const taken = await trx.selectFrom('app_user').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase())).executeTakeFirst();
-    if (taken) throw new DomainError('conflict', 'email_taken', { zh: '该邮箱已注册', en: 'This email is already registered' });
+    const taken = await trx
+      .selectFrom('app_user')
+      .select('id')
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', input.email.toLowerCase()))
+      .executeTakeFirst();
+    if (taken)
+      throw new DomainError('conflict', 'email_taken', {
+        zh: '该邮箱已注册',
+        en: 'This email is already registered',
+      });
     if (input.orgId) {
-      const org = await trx.selectFrom('organisation').select('id').where('id', '=', input.orgId).executeTakeFirst();
-      if (!org) throw validationFailed([{ field: 'orgId', code: 'not_found', message: { zh: '部门不存在', en: 'No such organisation' } }]);
+      const org = await trx
+        .selectFrom('organisation')
+        .select('id')
+        .where('id', '=', input.orgId)
+        .executeTakeFirst();
+      if (!org)
+        throw validationFailed([
+          { field: 'orgId', code: 'not_found', message: { zh: '部门不存在', en: 'No such organisation' } },
+        ]);
     }
     const row = await trx
       .insertInto('app_user')
@@ -48,13 +95,24 @@ export async function createUser(ctx: Context, actorId: string | null, input: Ne
       .returningAll()
       .executeTakeFirstOrThrow();
     const user = toUser(row);
-    await appendAudit(trx, ctx.clock.now(), { actorId, action: 'user.create', entityType: 'user', entityId: user.id, after: user });
+    await appendAudit(trx, ctx.clock.now(), {
+      actorId,
+      action: 'user.create',
+      entityType: 'user',
+      entityId: user.id,
+      after: user,
+    });
     return user;
   });
 }
 
 export async function findUserByEmail(db: Kdb, email: string): Promise<User | null> {
-  const r = await db.selectFrom('app_user').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).where('disabled_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .selectFrom('app_user')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
   return r ? toUser(r) : null;
 }
 
@@ -65,20 +123,47 @@ export async function getUser(db: Kdb, id: string): Promise<User | null> {
 
 /** The user whose password this is, or null; the same answer whether the email or the password is wrong. */
 export async function checkPassword(db: Kdb, email: string, password: string): Promise<User | null> {
-  const r = await db.selectFrom('app_user').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).where('disabled_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .selectFrom('app_user')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
   if (!r?.password_hash) return null;
   return (await argon2Verify(r.password_hash, password)) ? toUser(r) : null;
 }
 
-export async function changePassword(ctx: Context, user: Actor, current: string, next: string): Promise<void> {
+export async function changePassword(
+  ctx: Context,
+  user: Actor,
+  current: string,
+  next: string,
+): Promise<void> {
   if (!(await checkPassword(ctx.db, user.email, current)))
-    throw validationFailed([{ field: 'currentPassword', code: 'wrong', message: { zh: '当前密码不正确', en: 'Current password is wrong' } }]);
+    throw validationFailed([
+      {
+        field: 'currentPassword',
+        code: 'wrong',
+        message: { zh: '当前密码不正确', en: 'Current password is wrong' },
+      },
+    ]);
   if (next.length < 10)
-    throw validationFailed([{ field: 'newPassword', code: 'too_short', message: { zh: '密码至少 10 位', en: 'Password must be at least 10 characters' } }]);
+    throw validationFailed([
+      {
+        field: 'newPassword',
+        code: 'too_short',
+        message: { zh: '密码至少 10 位', en: 'Password must be at least 10 characters' },
+      },
+    ]);
   const h = await argon2Hash(next);
   await ctx.db.transaction().execute(async (trx) => {
     await trx.updateTable('app_user').set({ password_hash: h }).where('id', '=', user.userId).execute();
-    await appendAudit(trx, ctx.clock.now(), { actorId: user.userId, action: 'user.password_change', entityType: 'user', entityId: user.userId });
+    await appendAudit(trx, ctx.clock.now(), {
+      actorId: user.userId,
+      action: 'user.password_change',
+      entityType: 'user',
+      entityId: user.userId,
+    });
   });
 }
 
@@ -99,22 +184,55 @@ export interface IssuedToken {
 }
 
 /** `grantId` ties the token to one grant (see `createGrantToken`): it then reads only what that grant allows. */
-export async function createToken(ctx: Context, actorId: string | null, userId: string, name = 'api', expiresAt: Date | null = null, grantId: string | null = null): Promise<IssuedToken> {
+export async function createToken(
+  ctx: Context,
+  actorId: string | null,
+  userId: string,
+  name = 'api',
+  expiresAt: Date | null = null,
+  grantId: string | null = null,
+): Promise<IssuedToken> {
   const token = newSecret('kf');
   const prefix = token.slice(0, 10);
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('api_token')
-      .values({ user_id: userId, name, token_hash: secretHash(token), prefix, created_at: ctx.clock.now(), expires_at: expiresAt, grant_id: grantId })
+      .values({
+        user_id: userId,
+        name,
+        token_hash: secretHash(token),
+        prefix,
+        created_at: ctx.clock.now(),
+        expires_at: expiresAt,
+        grant_id: grantId,
+      })
       .returning(['id', 'created_at'])
       .executeTakeFirstOrThrow();
-    await appendAudit(trx, ctx.clock.now(), { actorId, action: 'token.create', entityType: 'api_token', entityId: row.id, after: { userId, name, prefix, ...(grantId && { grantId }) } });
-    return { id: row.id, name, token, prefix, createdAt: new Date(row.created_at).toISOString(), expiresAt: expiresAt?.toISOString() ?? null };
+    await appendAudit(trx, ctx.clock.now(), {
+      actorId,
+      action: 'token.create',
+      entityType: 'api_token',
+      entityId: row.id,
+      after: { userId, name, prefix, ...(grantId && { grantId }) },
+    });
+    return {
+      id: row.id,
+      name,
+      token,
+      prefix,
+      createdAt: new Date(row.created_at).toISOString(),
+      expiresAt: expiresAt?.toISOString() ?? null,
+    };
   });
 }
 
 export async function listTokens(db: Kdb, userId: string) {
-  const rows = await db.selectFrom('api_token').select(['id', 'name', 'prefix', 'created_at', 'expires_at', 'revoked_at']).where('user_id', '=', userId).orderBy('created_at').execute();
+  const rows = await db
+    .selectFrom('api_token')
+    .select(['id', 'name', 'prefix', 'created_at', 'expires_at', 'revoked_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -127,12 +245,25 @@ export async function listTokens(db: Kdb, userId: string) {
 
 export async function revokeToken(ctx: Context, actor: Actor, tokenId: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const t = await trx.selectFrom('api_token').select(['id', 'user_id', 'revoked_at']).where('id', '=', tokenId).executeTakeFirst();
+    const t = await trx
+      .selectFrom('api_token')
+      .select(['id', 'user_id', 'revoked_at'])
+      .where('id', '=', tokenId)
+      .executeTakeFirst();
     if (!t || (t.user_id !== actor.userId && actor.role !== 'sysadmin'))
       throw new DomainError('not_found', 'not_found', { zh: '未找到该令牌', en: 'Token not found' });
     if (t.revoked_at) return;
-    await trx.updateTable('api_token').set({ revoked_at: ctx.clock.now() }).where('id', '=', tokenId).execute();
-    await appendAudit(trx, ctx.clock.now(), { actorId: actor.userId, action: 'token.revoke', entityType: 'api_token', entityId: tokenId });
+    await trx
+      .updateTable('api_token')
+      .set({ revoked_at: ctx.clock.now() })
+      .where('id', '=', tokenId)
+      .execute();
+    await appendAudit(trx, ctx.clock.now(), {
+      actorId: actor.userId,
+      action: 'token.revoke',
+      entityType: 'api_token',
+      entityId: tokenId,
+    });
   });
 }
 
@@ -147,7 +278,16 @@ export async function authenticateToken(ctx: Context, token: string): Promise<Ac
     .selectFrom('api_token')
     .innerJoin('app_user', 'app_user.id', 'api_token.user_id')
     .leftJoin('access_grant', 'access_grant.id', 'api_token.grant_id')
-    .select(['app_user.id', 'app_user.email', 'app_user.role', 'app_user.org_id', 'api_token.expires_at', 'api_token.grant_id', 'access_grant.status as grant_status', 'access_grant.expires_at as grant_expires_at'])
+    .select([
+      'app_user.id',
+      'app_user.email',
+      'app_user.role',
+      'app_user.org_id',
+      'api_token.expires_at',
+      'api_token.grant_id',
+      'access_grant.status as grant_status',
+      'access_grant.expires_at as grant_expires_at',
+    ])
     .where('api_token.token_hash', '=', secretHash(token))
     .where('api_token.revoked_at', 'is', null)
     .where('app_user.disabled_at', 'is', null)
@@ -156,7 +296,8 @@ export async function authenticateToken(ctx: Context, token: string): Promise<Ac
   const now = ctx.clock.now();
   if (r.expires_at && new Date(r.expires_at) <= now) return null;
   if (r.grant_id) {
-    if (r.grant_status !== 'active' || !r.grant_expires_at || new Date(r.grant_expires_at) <= now) return null;
+    if (r.grant_status !== 'active' || !r.grant_expires_at || new Date(r.grant_expires_at) <= now)
+      return null;
     return { userId: r.id, email: r.email, role: 'public', orgId: null, grantId: r.grant_id };
   }
   return { userId: r.id, email: r.email, role: r.role as Role, orgId: r.org_id };

@@ -1,4 +1,12 @@
-export { appendAudit, verifyAudit, listAudit, countAudit, GENESIS_HASH, type AuditEntry, type AuditVerification } from './audit.ts';
+export {
+  appendAudit,
+  verifyAudit,
+  listAudit,
+  countAudit,
+  GENESIS_HASH,
+  type AuditEntry,
+  type AuditVerification,
+} from './audit.ts';
 export {
   createUser,
   findUserByEmail,
@@ -15,9 +23,25 @@ export {
   type NewUser,
   type IssuedToken,
 } from './identity.ts';
-export { requireActor, canEditOrgData, canSeeUnpublished, unpublishedScope, canManageOrganisations, canManageUsers, assertCan } from './permissions.ts';
+export {
+  requireActor,
+  canEditOrgData,
+  canSeeUnpublished,
+  unpublishedScope,
+  canManageOrganisations,
+  canManageUsers,
+  assertCan,
+} from './permissions.ts';
 export { resolveDataAccess, type DataAccess, type RowCondition } from './data-access.ts';
-export { signIn, authenticateSession, revokeSession, revokeOtherSessions, SESSION_HOURS, type Session, type IssuedSession } from './sessions.ts';
+export {
+  signIn,
+  authenticateSession,
+  revokeSession,
+  revokeOtherSessions,
+  SESSION_HOURS,
+  type Session,
+  type IssuedSession,
+} from './sessions.ts';
 export type { DataUseNote } from './data-access.ts';
 export {
   submitApplication,
@@ -34,7 +58,14 @@ export {
   type OverdueItem,
   type OverdueByDepartment,
 } from './applications/index.ts';
-export { submitSharingRequest, sharingPrefill, getSharingRequest, listSharingRequests, decideSharingRequest, sharedWithoutRequest } from './sharing/index.ts';
+export {
+  submitSharingRequest,
+  sharingPrefill,
+  getSharingRequest,
+  listSharingRequests,
+  decideSharingRequest,
+  sharedWithoutRequest,
+} from './sharing/index.ts';
 export {
   getGrant,
   listGrants,
@@ -51,4 +82,10 @@ export {
   type DataUse,
   type DataUseEntry,
 } from './grants/index.ts';
-export { listNotifications, markNotificationsRead, renderNotification, type Notification, type NotificationChannel } from './notifications/index.ts';
+export {
+  listNotifications,
+  markNotificationsRead,
+  renderNotification,
+  type Notification,
+  type NotificationChannel,
+} from './notifications/index.ts';

@@ -28,7 +28,13 @@ import {
   type ShareTier,
   type UpdateFrequency,
 } from '../core/index.ts';
-import { appendAudit, canEditOrgData, canSeeUnpublished, requireActor, unpublishedScope } from '../access/index.ts';
+import {
+  appendAudit,
+  canEditOrgData,
+  canSeeUnpublished,
+  requireActor,
+  unpublishedScope,
+} from '../access/index.ts';
 import { sql, type Context, type Kdb, type Schema } from '../platform/index.ts';
 import {
   correctQuery,
@@ -107,7 +113,8 @@ async function loadRow(db: Kdb, ref: string): Promise<Row | undefined> {
 /** A dataset the actor may see; otherwise 404, so that unpublished datasets are not even confirmed to exist. */
 export async function getDataset(ctx: Context, actor: Actor | null, ref: string): Promise<Dataset> {
   const r = await loadRow(ctx.db, ref);
-  if (!r || (r.status !== 'published' && !canSeeUnpublished(actor, r.org_id))) throw notFound('Dataset', '数据集');
+  if (!r || (r.status !== 'published' && !canSeeUnpublished(actor, r.org_id)))
+    throw notFound('Dataset', '数据集');
   return toDataset(r);
 }
 
@@ -165,12 +172,19 @@ export interface DatasetList extends Page<ListedDataset> {
  * the same columns (`dataset_search`). An installation whose policy lists unopened datasets with
  * their reason (`KAIFANG_LIST_UNOPENED=1`) shows them to the public too; their data is never served.
  */
-function visibleTo(ctx: Context, actor: Actor | null, table: 'dataset' | 'dataset_search' = 'dataset'): Condition {
+function visibleTo(
+  ctx: Context,
+  actor: Actor | null,
+  table: 'dataset' | 'dataset_search' = 'dataset',
+): Condition {
   const scope = unpublishedScope(actor);
   if (scope === null) return sql<boolean>`true`;
   const column = (name: string) => sql.ref(`${table}.${name}`);
   const published = sql<boolean>`${column('status')} = 'published'`;
-  if (!scope.length) return ctx.config.workflow.listUnopened ? published : sql<boolean>`(${published} AND ${column('open_tier')} <> 'not_open')`;
+  if (!scope.length)
+    return ctx.config.workflow.listUnopened
+      ? published
+      : sql<boolean>`(${published} AND ${column('open_tier')} <> 'not_open')`;
   return sql<boolean>`(${published} OR ${column('org_id')} IN (${sql.join(scope)}))`;
 }
 
@@ -224,17 +238,31 @@ function filtered(db: Kdb, visible: Condition, f: DatasetFilter, sq: SearchQuery
 }
 
 /** Publishers by a property of theirs; organisations are few, so this is a small initial lookup. */
-const publishersWhere = (condition: Condition) => sql<boolean>`hits.org_id = ANY(ARRAY(SELECT organisation.id FROM organisation WHERE ${condition}))`;
+const publishersWhere = (condition: Condition) =>
+  sql<boolean>`hits.org_id = ANY(ARRAY(SELECT organisation.id FROM organisation WHERE ${condition}))`;
 
 /** The facet filters, as conditions over the `hits` of `filtered`. */
 function facetFilters(f: DatasetFilter): { facet: FacetName; condition: Condition }[] {
   const out: { facet: FacetName; condition: Condition }[] = [];
   const add = (facet: FacetName, condition: Condition) => out.push({ facet, condition });
   if (f.theme) add('theme', sql`${findTerm(themeVocabulary, f.theme)?.code ?? f.theme} = ANY(hits.themes)`);
-  if (f.org) add('org', publishersWhere(UUID.test(f.org) ? sql`organisation.org_code = ${f.org} OR organisation.id = ${f.org}` : sql`organisation.org_code = ${f.org}`));
+  if (f.org)
+    add(
+      'org',
+      publishersWhere(
+        UUID.test(f.org)
+          ? sql`organisation.org_code = ${f.org} OR organisation.id = ${f.org}`
+          : sql`organisation.org_code = ${f.org}`,
+      ),
+    );
   if (f.openTier) add('openTier', sql`hits.open_tier = ${f.openTier}`);
-  if (f.updateFrequency) add('updateFrequency', sql`hits.update_frequency = ${findTerm(updateFrequencies, f.updateFrequency)?.code ?? f.updateFrequency}`);
-  if (f.format) add('format', sql`${findTerm(formatVocabulary, f.format)?.code ?? f.format} = ANY(hits.formats)`);
+  if (f.updateFrequency)
+    add(
+      'updateFrequency',
+      sql`hits.update_frequency = ${findTerm(updateFrequencies, f.updateFrequency)?.code ?? f.updateFrequency}`,
+    );
+  if (f.format)
+    add('format', sql`${findTerm(formatVocabulary, f.format)?.code ?? f.format} = ANY(hits.formats)`);
   if (f.region) add('region', publishersWhere(sql`organisation.region_code = ${f.region}`));
   if (f.adminLevel) add('adminLevel', publishersWhere(sql`organisation.admin_level = ${f.adminLevel}`));
   return out;
@@ -246,7 +274,8 @@ const ARRAY_FACETS = { theme: 'themes', format: 'formats' } as const;
 /** The grouping pass shared by facets whose own filter is not in use: one set per column. */
 const GROUPED = ['org_id', 'open_tier', 'update_frequency', 'themes', 'formats'] as const;
 /** GROUPING() of the columns above for the set that groups by `column` alone: every other bit set. */
-const groupedBy = (column: (typeof GROUPED)[number]) => (2 ** GROUPED.length - 1) ^ (2 ** (GROUPED.length - 1 - GROUPED.indexOf(column)));
+const groupedBy = (column: (typeof GROUPED)[number]) =>
+  (2 ** GROUPED.length - 1) ^ (2 ** (GROUPED.length - 1 - GROUPED.indexOf(column)));
 
 /**
  * Each facet counts what choosing one of its values would give: every filter applies except its
@@ -261,10 +290,17 @@ function facetCounts(where: (skip?: FacetName) => Condition, active: Set<FacetNa
   const shared = (column: (typeof GROUPED)[number]) => sql`g.grouped = ${groupedBy(column)}`;
   const parts: RawBuilder<unknown>[] = [];
   for (const [facet, column] of Object.entries(ORG_FACETS) as [FacetName, string][]) {
-    const perOrg = active.has(facet) ? sql`SELECT hits.org_id, count(*) AS n FROM hits WHERE ${where(facet)} GROUP BY 1` : sql`SELECT g.org_id, g.n FROM g WHERE ${shared('org_id')}`;
-    parts.push(sql`${agg(sql`SELECT ${sql.ref(`organisation.${column}`)} AS value, sum(c.n)::int AS count FROM (${perOrg}) c JOIN organisation ON organisation.id = c.org_id GROUP BY 1`)} AS ${sql.id(facet)}`);
+    const perOrg = active.has(facet)
+      ? sql`SELECT hits.org_id, count(*) AS n FROM hits WHERE ${where(facet)} GROUP BY 1`
+      : sql`SELECT g.org_id, g.n FROM g WHERE ${shared('org_id')}`;
+    parts.push(
+      sql`${agg(sql`SELECT ${sql.ref(`organisation.${column}`)} AS value, sum(c.n)::int AS count FROM (${perOrg}) c JOIN organisation ON organisation.id = c.org_id GROUP BY 1`)} AS ${sql.id(facet)}`,
+    );
   }
-  for (const [facet, column] of Object.entries(ROW_FACETS) as [FacetName, 'open_tier' | 'update_frequency'][]) {
+  for (const [facet, column] of Object.entries(ROW_FACETS) as [
+    FacetName,
+    'open_tier' | 'update_frequency',
+  ][]) {
     const rows = active.has(facet)
       ? sql`SELECT ${sql.ref(`hits.${column}`)} AS value, count(*) AS count FROM hits WHERE ${where(facet)} GROUP BY 1`
       : sql`SELECT ${sql.ref(`g.${column}`)} AS value, g.n AS count FROM g WHERE ${shared(column)}`;
@@ -279,14 +315,22 @@ function facetCounts(where: (skip?: FacetName) => Condition, active: Set<FacetNa
   return sql.join(parts, sql`, `);
 }
 
-const listOf = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []).flatMap((s) => s.split(/[,，]/)).map((s) => s.trim()).filter(Boolean);
+const listOf = (v: string | string[] | undefined) =>
+  (Array.isArray(v) ? v : v ? [v] : [])
+    .flatMap((s) => s.split(/[,，]/))
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /**
  * Lists, filters and searches datasets. With `q`, items are ranked by relevance (title over tags
  * and fields over description), carry highlights, and a query that finds nothing gets a
  * "did you mean".
  */
-export async function listDatasets(ctx: Context, actor: Actor | null, f: DatasetFilter = {}): Promise<DatasetList> {
+export async function listDatasets(
+  ctx: Context,
+  actor: Actor | null,
+  f: DatasetFilter = {},
+): Promise<DatasetList> {
   const page = Math.max(1, f.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
   const sq = parseQuery(f.q, listOf(f.fields));
@@ -294,7 +338,8 @@ export async function listDatasets(ctx: Context, actor: Actor | null, f: Dataset
   const sort = f.sort ?? (searching ? 'relevance' : 'modified');
   const facets = facetFilters(f);
   const active = new Set(facets.map((c) => c.facet));
-  const where = (skip?: FacetName) => sql<boolean>`${sql.join([sql`true`, ...facets.filter((c) => c.facet !== skip).map((c) => c.condition)], sql` AND `)}`;
+  const where = (skip?: FacetName) =>
+    sql<boolean>`${sql.join([sql`true`, ...facets.filter((c) => c.facet !== skip).map((c) => c.condition)], sql` AND `)}`;
   const run = (query: SearchQuery) => (db: Kdb) =>
     sql<Facets & { total: number; ids: string[] }>`
       WITH hits AS MATERIALIZED (${filtered(db, visibleTo(ctx, actor, 'dataset_search'), f, query, sort)}),
@@ -324,7 +369,9 @@ export async function listDatasets(ctx: Context, actor: Actor | null, f: Dataset
     }
   }
   // The rule again: a dataset withdrawn between the two statements must not be shown.
-  const rows = result.ids.length ? await baseQuery(ctx.db).where('dataset.id', 'in', result.ids).where(visibleTo(ctx, actor)).execute() : [];
+  const rows = result.ids.length
+    ? await baseQuery(ctx.db).where('dataset.id', 'in', result.ids).where(visibleTo(ctx, actor)).execute()
+    : [];
   const byId = new Map(rows.map((r) => [r.id, toDataset(r)]));
   const items: ListedDataset[] = result.ids.flatMap((id) => {
     const d = byId.get(id);
@@ -350,10 +397,29 @@ export type RelatedDataset = Dataset & { related: Omit<Relation, 'id'> };
  * Datasets related to one the actor may see, through shared tags, 数据项, themes and publisher,
  * best first. Only datasets the actor may see are considered, so relations never leak drafts.
  */
-export async function relatedDatasets(ctx: Context, actor: Actor | null, ref: string, limit = 10): Promise<Page<RelatedDataset>> {
+export async function relatedDatasets(
+  ctx: Context,
+  actor: Actor | null,
+  ref: string,
+  limit = 10,
+): Promise<Page<RelatedDataset>> {
   const d = await getDataset(ctx, actor, ref);
-  const relations = await relatedTo(ctx.db, visibleTo(ctx, actor), { id: d.id, orgId: d.publisher.id, tags: d.tags, themes: d.themes, fields: d.fields }, limit);
-  const rows = relations.length ? await baseQuery(ctx.db).where('dataset.id', 'in', relations.map((r) => r.id)).where(visibleTo(ctx, actor)).execute() : [];
+  const relations = await relatedTo(
+    ctx.db,
+    visibleTo(ctx, actor),
+    { id: d.id, orgId: d.publisher.id, tags: d.tags, themes: d.themes, fields: d.fields },
+    limit,
+  );
+  const rows = relations.length
+    ? await baseQuery(ctx.db)
+        .where(
+          'dataset.id',
+          'in',
+          relations.map((r) => r.id),
+        )
+        .where(visibleTo(ctx, actor))
+        .execute()
+    : [];
   const byId = new Map(rows.map((r) => [r.id, toDataset(r)]));
   const items = relations.flatMap(({ id, ...related }) => {
     const found = byId.get(id);
@@ -363,31 +429,54 @@ export async function relatedDatasets(ctx: Context, actor: Actor | null, ref: st
 }
 
 /** A department acting outside its remit is refused, and the attempt itself is recorded. */
-export async function refuseEdit(ctx: Context, actor: Actor, action: string, datasetId: string | null, orgId: string): Promise<never> {
-  await ctx.db.transaction().execute((trx) =>
-    appendAudit(trx, ctx.clock.now(), { actorId: actor.userId, action: `${action}.denied`, entityType: 'dataset', entityId: datasetId, after: { orgId, actorOrgId: actor.orgId } }),
-  );
+export async function refuseEdit(
+  ctx: Context,
+  actor: Actor,
+  action: string,
+  datasetId: string | null,
+  orgId: string,
+): Promise<never> {
+  await ctx.db
+    .transaction()
+    .execute((trx) =>
+      appendAudit(trx, ctx.clock.now(), {
+        actorId: actor.userId,
+        action: `${action}.denied`,
+        entityType: 'dataset',
+        entityId: datasetId,
+        after: { orgId, actorOrgId: actor.orgId },
+      }),
+    );
   throw new DomainError('forbidden', 'forbidden', {
     zh: '只能管理本部门的数据集',
     en: "You can only manage your own organisation's datasets",
   });
 }
 
-function checkInput(schema: typeof DatasetInputSchema | typeof DatasetPatchSchema, body: unknown, merged: (b: Partial<DatasetInput>) => Partial<DatasetInput>) {
+function checkInput(
+  schema: typeof DatasetInputSchema | typeof DatasetPatchSchema,
+  body: unknown,
+  merged: (b: Partial<DatasetInput>) => Partial<DatasetInput>,
+) {
   const errors = shapeErrors(schema, body);
   const named = new Set(errors.map((e) => e.field));
   if (!named.has('body')) {
-    for (const e of datasetRuleErrors(merged(body as Partial<DatasetInput>))) if (!named.has(e.field.replace(/\[.*$/, ''))) errors.push(e);
+    for (const e of datasetRuleErrors(merged(body as Partial<DatasetInput>)))
+      if (!named.has(e.field.replace(/\[.*$/, ''))) errors.push(e);
   }
   if (errors.length) throw validationFailed(errors);
 }
 
-const orgMissing = () => validationFailed([{ field: 'orgId', code: 'not_found', message: { zh: '提供部门不存在', en: 'No such organisation' } }]);
+const orgMissing = () =>
+  validationFailed([
+    { field: 'orgId', code: 'not_found', message: { zh: '提供部门不存在', en: 'No such organisation' } },
+  ]);
 
 function columnsOf(input: Partial<DatasetInput>) {
   const freq = input.updateFrequency !== undefined ? normaliseFrequency(input.updateFrequency) : undefined;
   const themes = input.themes?.map((t) => findTerm(themeVocabulary, t)!.code);
-  const set = <K extends string, V>(key: K, v: V | undefined) => (v === undefined ? {} : ({ [key]: v } as Record<K, V>));
+  const set = <K extends string, V>(key: K, v: V | undefined) =>
+    v === undefined ? {} : ({ [key]: v } as Record<K, V>);
   return {
     ...set('title', input.title),
     ...set('description', input.description),
@@ -419,7 +508,11 @@ async function uniqueSlug(trx: Kdb, title: string, selfId?: string): Promise<str
   const base = slugify(title);
   for (let i = 1; ; i++) {
     const candidate = i === 1 ? base : `${base}-${i}`;
-    const taken = await trx.selectFrom('dataset').select('id').where('slug', '=', candidate).executeTakeFirst();
+    const taken = await trx
+      .selectFrom('dataset')
+      .select('id')
+      .where('slug', '=', candidate)
+      .executeTakeFirst();
     if (!taken || taken.id === selfId) return candidate;
   }
 }
@@ -428,7 +521,11 @@ export async function createDataset(ctx: Context, actor: Actor | null, body: unk
   const a = requireActor(actor);
   checkInput(DatasetInputSchema, body, (b) => b);
   const input = body as DatasetInput;
-  const org = await ctx.db.selectFrom('organisation').select(['id', 'org_code']).where('id', '=', input.orgId).executeTakeFirst();
+  const org = await ctx.db
+    .selectFrom('organisation')
+    .select(['id', 'org_code'])
+    .where('id', '=', input.orgId)
+    .executeTakeFirst();
   if (!org) throw orgMissing();
   if (!canEditOrgData(a, org.id)) return refuseEdit(ctx, a, 'dataset.create', null, org.id);
   return ctx.db.transaction().execute(async (trx) => {
@@ -442,35 +539,45 @@ export async function createDataset(ctx: Context, actor: Actor | null, body: unk
     const now = ctx.clock.now();
     const cols = columnsOf(input);
     const values = {
-        language: 'zh',
-        tags: [],
-        relations: [],
-        contact: '{}',
-        fields: '[]',
-        temporal: 'null',
-        license: null,
-        spatial: null,
-        open_conditions: null,
-        not_open_reason: null,
-        share_conditions: null,
-        share_method: null,
-        scenario: null,
-        source: null,
-        version: null,
-        update_frequency_text: null,
-        ...cols,
-        code: resourceCode({ themeIndex: themeIndex(input.themes[0] && findTerm(themeVocabulary, input.themes[0])!.code), orgCode: org.org_code, sequence: Number(next) }),
-        code_seq: Number(next),
-        slug: await uniqueSlug(trx, input.title),
-        status: 'draft',
-        modified: now,
-        created_at: now,
-        issued: null,
+      language: 'zh',
+      tags: [],
+      relations: [],
+      contact: '{}',
+      fields: '[]',
+      temporal: 'null',
+      license: null,
+      spatial: null,
+      open_conditions: null,
+      not_open_reason: null,
+      share_conditions: null,
+      share_method: null,
+      scenario: null,
+      source: null,
+      version: null,
+      update_frequency_text: null,
+      ...cols,
+      code: resourceCode({
+        themeIndex: themeIndex(input.themes[0] && findTerm(themeVocabulary, input.themes[0])!.code),
+        orgCode: org.org_code,
+        sequence: Number(next),
+      }),
+      code_seq: Number(next),
+      slug: await uniqueSlug(trx, input.title),
+      status: 'draft',
+      modified: now,
+      created_at: now,
+      issued: null,
     } as Insertable<Schema['dataset']>;
     const inserted = await trx.insertInto('dataset').values(values).returning('id').executeTakeFirstOrThrow();
     await indexDataset(trx, inserted.id);
     const created = toDataset((await loadRow(trx, inserted.id))!);
-    await appendAudit(trx, now, { actorId: a.userId, action: 'dataset.create', entityType: 'dataset', entityId: created.id, after: created });
+    await appendAudit(trx, now, {
+      actorId: a.userId,
+      action: 'dataset.create',
+      entityType: 'dataset',
+      entityId: created.id,
+      after: created,
+    });
     return created;
   });
 }
@@ -503,14 +610,24 @@ export function inputOf(d: Dataset): DatasetInput {
   };
 }
 
-export async function updateDataset(ctx: Context, actor: Actor | null, ref: string, body: unknown): Promise<Dataset> {
+export async function updateDataset(
+  ctx: Context,
+  actor: Actor | null,
+  ref: string,
+  body: unknown,
+): Promise<Dataset> {
   const a = requireActor(actor);
   const current = await getDataset(ctx, a, ref);
-  if (!canEditOrgData(a, current.publisher.id)) return refuseEdit(ctx, a, 'dataset.update', current.id, current.publisher.id);
+  if (!canEditOrgData(a, current.publisher.id))
+    return refuseEdit(ctx, a, 'dataset.update', current.id, current.publisher.id);
   checkInput(DatasetPatchSchema, body, (b) => ({ ...inputOf(current), ...b }));
   const patch = body as Partial<DatasetInput>;
   if (patch.orgId && patch.orgId !== current.publisher.id) {
-    const org = await ctx.db.selectFrom('organisation').select('id').where('id', '=', patch.orgId).executeTakeFirst();
+    const org = await ctx.db
+      .selectFrom('organisation')
+      .select('id')
+      .where('id', '=', patch.orgId)
+      .executeTakeFirst();
     if (!org) throw orgMissing();
     if (!canEditOrgData(a, org.id)) return refuseEdit(ctx, a, 'dataset.update', current.id, org.id);
   }
@@ -519,12 +636,23 @@ export async function updateDataset(ctx: Context, actor: Actor | null, ref: stri
     const cols = columnsOf(patch);
     await trx
       .updateTable('dataset')
-      .set({ ...cols, ...(patch.title && { slug: await uniqueSlug(trx, patch.title, current.id) }), modified: now })
+      .set({
+        ...cols,
+        ...(patch.title && { slug: await uniqueSlug(trx, patch.title, current.id) }),
+        modified: now,
+      })
       .where('id', '=', current.id)
       .execute();
     await indexDataset(trx, current.id);
     const after = toDataset((await loadRow(trx, current.id))!);
-    await appendAudit(trx, now, { actorId: a.userId, action: 'dataset.update', entityType: 'dataset', entityId: current.id, before: current, after });
+    await appendAudit(trx, now, {
+      actorId: a.userId,
+      action: 'dataset.update',
+      entityType: 'dataset',
+      entityId: current.id,
+      before: current,
+      after,
+    });
     return after;
   });
 }
@@ -533,27 +661,48 @@ export async function updateDataset(ctx: Context, actor: Actor | null, ref: stri
 export async function deleteDataset(ctx: Context, actor: Actor | null, ref: string): Promise<void> {
   const a = requireActor(actor);
   const current = await getDataset(ctx, a, ref);
-  if (!canEditOrgData(a, current.publisher.id)) return refuseEdit(ctx, a, 'dataset.delete', current.id, current.publisher.id);
+  if (!canEditOrgData(a, current.publisher.id))
+    return refuseEdit(ctx, a, 'dataset.delete', current.id, current.publisher.id);
   if (current.versionNumber > 0)
-    throw new DomainError('conflict', 'published_before', { zh: '已发布过的数据集不能删除，请改为撤回', en: 'A dataset that was ever published cannot be deleted; withdraw it instead' });
+    throw new DomainError('conflict', 'published_before', {
+      zh: '已发布过的数据集不能删除，请改为撤回',
+      en: 'A dataset that was ever published cannot be deleted; withdraw it instead',
+    });
   await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('distribution').where('dataset_id', '=', current.id).execute();
     await trx.deleteFrom('dataset').where('id', '=', current.id).execute();
-    await appendAudit(trx, ctx.clock.now(), { actorId: a.userId, action: 'dataset.delete', entityType: 'dataset', entityId: current.id, before: current });
+    await appendAudit(trx, ctx.clock.now(), {
+      actorId: a.userId,
+      action: 'dataset.delete',
+      entityType: 'dataset',
+      entityId: current.id,
+      before: current,
+    });
   });
 }
 
 /** Moves a dataset along its lifecycle; publishing freezes an immutable snapshot as a new version. */
-export async function transitionDataset(ctx: Context, actor: Actor | null, ref: string, action: DatasetAction): Promise<Dataset> {
+export async function transitionDataset(
+  ctx: Context,
+  actor: Actor | null,
+  ref: string,
+  action: DatasetAction,
+): Promise<Dataset> {
   const a = requireActor(actor);
   const current = await getDataset(ctx, a, ref);
-  if (!canEditOrgData(a, current.publisher.id)) return refuseEdit(ctx, a, `dataset.${action}`, current.id, current.publisher.id);
+  if (!canEditOrgData(a, current.publisher.id))
+    return refuseEdit(ctx, a, `dataset.${action}`, current.id, current.publisher.id);
   const to = nextStatus(current.status, action);
   if (!to)
-    throw new DomainError('conflict', 'invalid_transition', {
-      zh: `当前状态（${current.status}）不能执行该操作（${action}）`,
-      en: `Cannot ${action} a dataset that is ${current.status}`,
-    }, { status: current.status, action });
+    throw new DomainError(
+      'conflict',
+      'invalid_transition',
+      {
+        zh: `当前状态（${current.status}）不能执行该操作（${action}）`,
+        en: `Cannot ${action} a dataset that is ${current.status}`,
+      },
+      { status: current.status, action },
+    );
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const publishing = action === 'publish';
@@ -561,7 +710,11 @@ export async function transitionDataset(ctx: Context, actor: Actor | null, ref: 
       .updateTable('dataset')
       .set({
         status: to,
-        ...(publishing && { version_number: current.versionNumber + 1, issued: current.issued ?? now, modified: now }),
+        ...(publishing && {
+          version_number: current.versionNumber + 1,
+          issued: current.issued ?? now,
+          modified: now,
+        }),
       })
       .where('id', '=', current.id)
       .execute();
@@ -569,7 +722,13 @@ export async function transitionDataset(ctx: Context, actor: Actor | null, ref: 
     if (publishing) {
       await trx
         .insertInto('dataset_version')
-        .values({ dataset_id: current.id, number: after.versionNumber, published_at: now, published_by: a.userId, snapshot: JSON.stringify(after) })
+        .values({
+          dataset_id: current.id,
+          number: after.versionNumber,
+          published_at: now,
+          published_by: a.userId,
+          snapshot: JSON.stringify(after),
+        })
         .execute();
     }
     await appendAudit(trx, now, {
@@ -584,9 +743,18 @@ export async function transitionDataset(ctx: Context, actor: Actor | null, ref: 
   });
 }
 
-export async function listVersions(ctx: Context, actor: Actor | null, ref: string): Promise<DatasetVersion[]> {
+export async function listVersions(
+  ctx: Context,
+  actor: Actor | null,
+  ref: string,
+): Promise<DatasetVersion[]> {
   const d = await getDataset(ctx, actor, ref);
-  const rows = await ctx.db.selectFrom('dataset_version').selectAll().where('dataset_id', '=', d.id).orderBy('number', 'desc').execute();
+  const rows = await ctx.db
+    .selectFrom('dataset_version')
+    .selectAll()
+    .where('dataset_id', '=', d.id)
+    .orderBy('number', 'desc')
+    .execute();
   return rows.map((r) => ({
     datasetId: r.dataset_id,
     number: r.number,
@@ -596,14 +764,22 @@ export async function listVersions(ctx: Context, actor: Actor | null, ref: strin
   }));
 }
 
-export async function getVersion(ctx: Context, actor: Actor | null, ref: string, number: number): Promise<DatasetVersion> {
+export async function getVersion(
+  ctx: Context,
+  actor: Actor | null,
+  ref: string,
+  number: number,
+): Promise<DatasetVersion> {
   const found = (await listVersions(ctx, actor, ref)).find((v) => v.number === number);
   if (!found) throw notFound('Version', '版本');
   return found;
 }
 
 /** Field-by-field difference between two snapshots, for "what changed" views. */
-export function diffDatasets(before: Partial<Dataset>, after: Partial<Dataset>): { field: string; before: unknown; after: unknown }[] {
+export function diffDatasets(
+  before: Partial<Dataset>,
+  after: Partial<Dataset>,
+): { field: string; before: unknown; after: unknown }[] {
   const skip = new Set(['status', 'versionNumber', 'modified', 'issued']);
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   const out = [];
@@ -611,7 +787,8 @@ export function diffDatasets(before: Partial<Dataset>, after: Partial<Dataset>):
     if (skip.has(k)) continue;
     const b = (before as Record<string, unknown>)[k];
     const aa = (after as Record<string, unknown>)[k];
-    if (JSON.stringify(b) !== JSON.stringify(aa)) out.push({ field: k, before: b ?? null, after: aa ?? null });
+    if (JSON.stringify(b) !== JSON.stringify(aa))
+      out.push({ field: k, before: b ?? null, after: aa ?? null });
   }
   return out;
 }

@@ -41,19 +41,24 @@ export function toDistribution(r: Row): Distribution {
 
 function check(schema: typeof DistributionInputSchema | typeof DistributionPatchSchema, body: unknown): void {
   const errors = shapeErrors(schema, body);
-  if (!errors.some((e) => e.field === 'format' || e.field === 'body')) errors.push(...formatErrors((body as { format?: string }).format));
+  if (!errors.some((e) => e.field === 'format' || e.field === 'body'))
+    errors.push(...formatErrors((body as { format?: string }).format));
   if (errors.length) throw validationFailed(errors);
 }
 
 function columnsOf(input: Partial<DistributionInput>) {
   const term = input.format ? findTerm(formats, input.format) : undefined;
-  const set = <K extends string, V>(key: K, v: V | undefined) => (v === undefined ? {} : ({ [key]: v } as Record<K, V>));
+  const set = <K extends string, V>(key: K, v: V | undefined) =>
+    v === undefined ? {} : ({ [key]: v } as Record<K, V>);
   return {
     ...set('title', input.title),
     ...set('description', input.description),
     ...set('format', term?.code),
     // A format implies its media type unless the publisher says otherwise.
-    ...set('media_type', input.mediaType ?? (term ? ((term.mediaType as string | undefined) ?? null) : undefined)),
+    ...set(
+      'media_type',
+      input.mediaType ?? (term ? ((term.mediaType as string | undefined) ?? null) : undefined),
+    ),
     ...set('download_url', input.downloadURL),
     ...set('access_url', input.accessURL),
     ...set('byte_size', input.byteSize),
@@ -62,14 +67,26 @@ function columnsOf(input: Partial<DistributionInput>) {
 }
 
 /** Distributions follow their dataset's visibility: whoever cannot see the dataset cannot see its files. */
-export async function listDistributions(ctx: Context, actor: Actor | null, datasetRef: string): Promise<Distribution[]> {
+export async function listDistributions(
+  ctx: Context,
+  actor: Actor | null,
+  datasetRef: string,
+): Promise<Distribution[]> {
   const d = await getDataset(ctx, actor, datasetRef);
-  const rows = await ctx.db.selectFrom('distribution').selectAll().where('dataset_id', '=', d.id).orderBy('issued').orderBy('id').execute();
+  const rows = await ctx.db
+    .selectFrom('distribution')
+    .selectAll()
+    .where('dataset_id', '=', d.id)
+    .orderBy('issued')
+    .orderBy('id')
+    .execute();
   return rows.map(toDistribution);
 }
 
 export async function getDistribution(ctx: Context, actor: Actor | null, id: string): Promise<Distribution> {
-  const r = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.db.selectFrom('distribution').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+  const r = /^[0-9a-f-]{36}$/i.test(id)
+    ? await ctx.db.selectFrom('distribution').selectAll().where('id', '=', id).executeTakeFirst()
+    : undefined;
   if (!r) throw notFound('Distribution', '资源');
   await getDataset(ctx, actor, r.dataset_id);
   return toDistribution(r);
@@ -77,11 +94,17 @@ export async function getDistribution(ctx: Context, actor: Actor | null, id: str
 
 async function editableDataset(ctx: Context, actor: Actor, datasetId: string) {
   const d = await getDataset(ctx, actor, datasetId);
-  if (!canEditOrgData(actor, d.publisher.id)) return refuseEdit(ctx, actor, 'distribution.write', d.id, d.publisher.id);
+  if (!canEditOrgData(actor, d.publisher.id))
+    return refuseEdit(ctx, actor, 'distribution.write', d.id, d.publisher.id);
   return d;
 }
 
-export async function createDistribution(ctx: Context, actor: Actor | null, datasetRef: string, body: unknown): Promise<Distribution> {
+export async function createDistribution(
+  ctx: Context,
+  actor: Actor | null,
+  datasetRef: string,
+  body: unknown,
+): Promise<Distribution> {
   const a = requireActor(actor);
   const d = await editableDataset(ctx, a, datasetRef);
   check(DistributionInputSchema, body);
@@ -107,12 +130,23 @@ export async function createDistribution(ctx: Context, actor: Actor | null, data
       .executeTakeFirstOrThrow();
     const dist = toDistribution(row);
     await trx.updateTable('dataset').set({ modified: now }).where('id', '=', d.id).execute();
-    await appendAudit(trx, now, { actorId: a.userId, action: 'distribution.create', entityType: 'distribution', entityId: dist.id, after: dist });
+    await appendAudit(trx, now, {
+      actorId: a.userId,
+      action: 'distribution.create',
+      entityType: 'distribution',
+      entityId: dist.id,
+      after: dist,
+    });
     return dist;
   });
 }
 
-export async function updateDistribution(ctx: Context, actor: Actor | null, id: string, body: unknown): Promise<Distribution> {
+export async function updateDistribution(
+  ctx: Context,
+  actor: Actor | null,
+  id: string,
+  body: unknown,
+): Promise<Distribution> {
   const a = requireActor(actor);
   const before = await getDistribution(ctx, a, id);
   await editableDataset(ctx, a, before.datasetId);
@@ -127,7 +161,14 @@ export async function updateDistribution(ctx: Context, actor: Actor | null, id: 
       .executeTakeFirstOrThrow();
     const after = toDistribution(row);
     await trx.updateTable('dataset').set({ modified: now }).where('id', '=', before.datasetId).execute();
-    await appendAudit(trx, now, { actorId: a.userId, action: 'distribution.update', entityType: 'distribution', entityId: id, before, after });
+    await appendAudit(trx, now, {
+      actorId: a.userId,
+      action: 'distribution.update',
+      entityType: 'distribution',
+      entityId: id,
+      before,
+      after,
+    });
     return after;
   });
 }
@@ -138,6 +179,12 @@ export async function deleteDistribution(ctx: Context, actor: Actor | null, id: 
   await editableDataset(ctx, a, before.datasetId);
   await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('distribution').where('id', '=', id).execute();
-    await appendAudit(trx, ctx.clock.now(), { actorId: a.userId, action: 'distribution.delete', entityType: 'distribution', entityId: id, before });
+    await appendAudit(trx, ctx.clock.now(), {
+      actorId: a.userId,
+      action: 'distribution.delete',
+      entityType: 'distribution',
+      entityId: id,
+      before,
+    });
   });
 }

@@ -1,4 +1,11 @@
-export { listOrganisations, getOrganisation, createOrganisation, updateOrganisation, deleteOrganisation, toOrganisation } from './organisations.ts';
+export {
+  listOrganisations,
+  getOrganisation,
+  createOrganisation,
+  updateOrganisation,
+  deleteOrganisation,
+  toOrganisation,
+} from './organisations.ts';
 export {
   getDataset,
   listDatasets,
@@ -22,6 +29,21 @@ export {
   type Facets,
   type FacetName,
 } from './datasets.ts';
-export { listDistributions, getDistribution, createDistribution, updateDistribution, deleteDistribution, toDistribution } from './distributions.ts';
-export { reindexAll, highlight, escapeHtml, governmentTerms, synonymGroups, type Highlight, type ReindexResult } from './search/index.ts';
+export {
+  listDistributions,
+  getDistribution,
+  createDistribution,
+  updateDistribution,
+  deleteDistribution,
+  toDistribution,
+} from './distributions.ts';
+export {
+  reindexAll,
+  highlight,
+  escapeHtml,
+  governmentTerms,
+  synonymGroups,
+  type Highlight,
+  type ReindexResult,
+} from './search/index.ts';
 export { loadDemo, DEMO_PASSWORD, type DemoResult } from './demo/index.ts';

@@ -61,7 +61,8 @@ export async function getOrganisation(db: Kdb, idOrCode: string): Promise<Organi
 
 async function assertParent(trx: Kdb, parentId: string | null | undefined, selfId?: string) {
   if (!parentId) return;
-  const problem = (zh: string, en: string) => validationFailed([{ field: 'parentId', code: 'invalid', message: { zh, en } }]);
+  const problem = (zh: string, en: string) =>
+    validationFailed([{ field: 'parentId', code: 'invalid', message: { zh, en } }]);
   if (parentId === selfId) throw problem('上级部门不能是自身', 'An organisation cannot be its own parent');
   const p = await trx.selectFrom('organisation').select('id').where('id', '=', parentId).executeTakeFirst();
   if (!p) throw problem('上级部门不存在', 'Parent organisation not found');
@@ -71,12 +72,25 @@ function uniqueViolation(err: unknown): DomainError | null {
   const msg = String((err as Error)?.message ?? '');
   if (!/duplicate key|unique constraint/i.test(msg)) return null;
   const field = /org_code/.test(msg) ? 'orgCode' : 'name';
-  return new DomainError('conflict', 'already_exists', { zh: `${field} 已被使用`, en: `${field} is already in use` }, { field });
+  return new DomainError(
+    'conflict',
+    'already_exists',
+    { zh: `${field} 已被使用`, en: `${field} is already in use` },
+    { field },
+  );
 }
 
-export async function createOrganisation(ctx: Context, actor: Actor | null, body: unknown): Promise<Organisation> {
+export async function createOrganisation(
+  ctx: Context,
+  actor: Actor | null,
+  body: unknown,
+): Promise<Organisation> {
   const a = requireActor(actor);
-  assertCan(canManageOrganisations(a), 'Only the data authority or a sysadmin can manage organisations', '仅数据主管部门或系统管理员可以管理部门');
+  assertCan(
+    canManageOrganisations(a),
+    'Only the data authority or a sysadmin can manage organisations',
+    '仅数据主管部门或系统管理员可以管理部门',
+  );
   const input = assertShape<OrganisationInput>(OrganisationInputSchema, body);
   try {
     return await ctx.db.transaction().execute(async (trx) => {
@@ -98,7 +112,13 @@ export async function createOrganisation(ctx: Context, actor: Actor | null, body
         .returningAll()
         .executeTakeFirstOrThrow();
       const org = toOrganisation(row);
-      await appendAudit(trx, now, { actorId: a.userId, action: 'organisation.create', entityType: 'organisation', entityId: org.id, after: org });
+      await appendAudit(trx, now, {
+        actorId: a.userId,
+        action: 'organisation.create',
+        entityType: 'organisation',
+        entityId: org.id,
+        after: org,
+      });
       return org;
     });
   } catch (err) {
@@ -106,9 +126,18 @@ export async function createOrganisation(ctx: Context, actor: Actor | null, body
   }
 }
 
-export async function updateOrganisation(ctx: Context, actor: Actor | null, id: string, body: unknown): Promise<Organisation> {
+export async function updateOrganisation(
+  ctx: Context,
+  actor: Actor | null,
+  id: string,
+  body: unknown,
+): Promise<Organisation> {
   const a = requireActor(actor);
-  assertCan(canManageOrganisations(a), 'Only the data authority or a sysadmin can manage organisations', '仅数据主管部门或系统管理员可以管理部门');
+  assertCan(
+    canManageOrganisations(a),
+    'Only the data authority or a sysadmin can manage organisations',
+    '仅数据主管部门或系统管理员可以管理部门',
+  );
   const patch = assertShape<Partial<OrganisationInput>>(OrganisationPatchSchema, body);
   try {
     return await ctx.db.transaction().execute(async (trx) => {
@@ -131,7 +160,14 @@ export async function updateOrganisation(ctx: Context, actor: Actor | null, id: 
         .returningAll()
         .executeTakeFirstOrThrow();
       const after = toOrganisation(row);
-      await appendAudit(trx, now, { actorId: a.userId, action: 'organisation.update', entityType: 'organisation', entityId: after.id, before, after });
+      await appendAudit(trx, now, {
+        actorId: a.userId,
+        action: 'organisation.update',
+        entityType: 'organisation',
+        entityId: after.id,
+        before,
+        after,
+      });
       return after;
     });
   } catch (err) {
@@ -142,17 +178,35 @@ export async function updateOrganisation(ctx: Context, actor: Actor | null, id: 
 /** Only an organisation with nothing attached can go: datasets and users keep their publisher. */
 export async function deleteOrganisation(ctx: Context, actor: Actor | null, id: string): Promise<void> {
   const a = requireActor(actor);
-  assertCan(canManageOrganisations(a), 'Only the data authority or a sysadmin can manage organisations', '仅数据主管部门或系统管理员可以管理部门');
+  assertCan(
+    canManageOrganisations(a),
+    'Only the data authority or a sysadmin can manage organisations',
+    '仅数据主管部门或系统管理员可以管理部门',
+  );
   await ctx.db.transaction().execute(async (trx) => {
     const before = await getOrganisation(trx, id);
     const [ds, us, kids] = await Promise.all([
       trx.selectFrom('dataset').select('id').where('org_id', '=', before.id).limit(1).executeTakeFirst(),
       trx.selectFrom('app_user').select('id').where('org_id', '=', before.id).limit(1).executeTakeFirst(),
-      trx.selectFrom('organisation').select('id').where('parent_id', '=', before.id).limit(1).executeTakeFirst(),
+      trx
+        .selectFrom('organisation')
+        .select('id')
+        .where('parent_id', '=', before.id)
+        .limit(1)
+        .executeTakeFirst(),
     ]);
     if (ds || us || kids)
-      throw new DomainError('conflict', 'in_use', { zh: '该部门仍有数据集、用户或下级部门，不能删除', en: 'The organisation still has datasets, users or child organisations' });
+      throw new DomainError('conflict', 'in_use', {
+        zh: '该部门仍有数据集、用户或下级部门，不能删除',
+        en: 'The organisation still has datasets, users or child organisations',
+      });
     await trx.deleteFrom('organisation').where('id', '=', before.id).execute();
-    await appendAudit(trx, ctx.clock.now(), { actorId: a.userId, action: 'organisation.delete', entityType: 'organisation', entityId: before.id, before });
+    await appendAudit(trx, ctx.clock.now(), {
+      actorId: a.userId,
+      action: 'organisation.delete',
+      entityType: 'organisation',
+      entityId: before.id,
+      before,
+    });
   });
 }

@@ -50,7 +50,9 @@ export function serveAdminSocket(ctx: Context, dataDir: string): () => Promise<v
 export function callAdminSocket(dataDir: string, name: string, args: Args): Promise<number> {
   return new Promise((resolve, reject) => {
     const conn = net.createConnection(socketPath(dataDir));
-    conn.on('error', (err) => reject(new Error(`the running server did not answer on ${socketPath(dataDir)}: ${err.message}`)));
+    conn.on('error', (err) =>
+      reject(new Error(`the running server did not answer on ${socketPath(dataDir)}: ${err.message}`)),
+    );
     conn.on('connect', () => conn.write(JSON.stringify({ name, args }) + '\n'));
     let exit = 1;
     readline

@@ -1,5 +1,12 @@
 import cliProgress from 'cli-progress';
-import { actorOf, createToken, createUser, findUserByEmail, sendDeadlineReminders, verifyAudit } from '../access/index.ts';
+import {
+  actorOf,
+  createToken,
+  createUser,
+  findUserByEmail,
+  sendDeadlineReminders,
+  verifyAudit,
+} from '../access/index.ts';
 import { loadDemo, reindexAll, DEMO_PASSWORD } from '../catalog/index.ts';
 import type { Role } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
@@ -26,7 +33,10 @@ export type Handler = (ctx: Context, args: Args, io: CommandIO) => Promise<numbe
 
 /** Progress bars go to stderr so that command output (tokens, JSON) stays clean on stdout. */
 export function terminalProgress(label: string): Progress {
-  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
   let started = false;
   return {
     update(done, total) {
@@ -51,7 +61,9 @@ export const handlers: Record<string, Handler> = {
     if (!result.loaded) io.err('The database already has a catalogue; the demo was not loaded.');
     else {
       io.err(`Loaded demo catalogue: ${result.organisations} organisations, ${result.datasets} datasets.`);
-      io.err(`Demo accounts (password "${DEMO_PASSWORD}"): ${result.users.map((u) => `${u.email} (${u.role})`).join(', ')}`);
+      io.err(
+        `Demo accounts (password "${DEMO_PASSWORD}"): ${result.users.map((u) => `${u.email} (${u.role})`).join(', ')}`,
+      );
     }
     return 0;
   },
@@ -70,7 +82,13 @@ export const handlers: Record<string, Handler> = {
       }
       orgId = org.id;
     }
-    const u = await createUser(ctx, null, { email: args.email!, role: args.role as Role, orgId, name: args.name, password: args.password ?? null });
+    const u = await createUser(ctx, null, {
+      email: args.email!,
+      role: args.role as Role,
+      orgId,
+      name: args.name,
+      password: args.password ?? null,
+    });
     io.out(JSON.stringify(u));
     return 0;
   },
@@ -107,9 +125,15 @@ export const handlers: Record<string, Handler> = {
   /** Rebuilds the search index, e.g. after an upgrade or a bulk import by SQL. */
   async reindex(ctx, args, io) {
     const bar = io.progress('search reindex');
-    const r = await reindexAll(ctx.db, (done, total) => bar.update(done, total), args.batch ? Number(args.batch) : undefined);
+    const r = await reindexAll(
+      ctx.db,
+      (done, total) => bar.update(done, total),
+      args.batch ? Number(args.batch) : undefined,
+    );
     bar.stop();
-    io.out(`search index rebuilt: ${r.datasets} datasets in ${(r.milliseconds / 1000).toFixed(1)} s (${Math.round((r.datasets / Math.max(r.milliseconds, 1)) * 1000)} datasets/s)`);
+    io.out(
+      `search index rebuilt: ${r.datasets} datasets in ${(r.milliseconds / 1000).toFixed(1)} s (${Math.round((r.datasets / Math.max(r.milliseconds, 1)) * 1000)} datasets/s)`,
+    );
     return 0;
   },
 };

@@ -1,5 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, EmbeddedDatabaseBusy, loadConfig, migrate, openContext, openDatabase, redact } from '../platform/index.ts';
+import {
+  ConfigError,
+  EmbeddedDatabaseBusy,
+  loadConfig,
+  migrate,
+  openContext,
+  openDatabase,
+  redact,
+} from '../platform/index.ts';
 import { buildApp } from '../http/index.ts';
 import { DomainError, Roles, type Role } from '../core/index.ts';
 import { serveExtensions } from './extensions.ts';
@@ -33,7 +41,9 @@ async function run(name: string, args: Args): Promise<void> {
   }
 }
 
-const program = new Command('kaifang').description('Kaifang (开放): government open data and sharing platform');
+const program = new Command('kaifang').description(
+  'Kaifang (开放): government open data and sharing platform',
+);
 
 program
   .command('serve')
@@ -43,13 +53,15 @@ program
     const config = loadConfig();
     const ctx = await openContext(config);
     if (opts.demo || config.demo) {
-      if (config.production) throw new Error('The demo catalogue has public passwords; it is refused when NODE_ENV=production');
+      if (config.production)
+        throw new Error('The demo catalogue has public passwords; it is refused when NODE_ENV=production');
       await handlers.demo(ctx, {}, { out: console.log, err: console.error, progress: terminalProgress });
     }
     const app = await buildApp(ctx, await serveExtensions());
     // Every server also works the job queue (ingestion); servers on one database share it safely.
     const worker = startWorker(ctx, dataJobHandlers);
-    const closeSocket = ctx.database.kind === 'pglite' ? serveAdminSocket(ctx, config.dataDir) : async () => {};
+    const closeSocket =
+      ctx.database.kind === 'pglite' ? serveAdminSocket(ctx, config.dataDir) : async () => {};
     const close = async () => {
       await worker.stop();
       await closeSocket();
@@ -60,7 +72,10 @@ program
     process.once('SIGINT', close);
     process.once('SIGTERM', close);
     await app.listen({ port: config.port, host: config.host });
-    ctx.logger.info({ database: config.databaseUrl ? redact(config.databaseUrl) : `pglite:${config.dataDir}` }, `Kaifang listening on http://${config.host}:${config.port}`);
+    ctx.logger.info(
+      { database: config.databaseUrl ? redact(config.databaseUrl) : `pglite:${config.dataDir}` },
+      `Kaifang listening on http://${config.host}:${config.port}`,
+    );
   });
 
 program
@@ -83,7 +98,8 @@ program
   .action(() => run('demo', {}));
 
 const role = (v: string): Role => {
-  if (!(Roles as readonly string[]).includes(v)) throw new InvalidArgumentError(`role must be one of ${Roles.join(', ')}`);
+  if (!(Roles as readonly string[]).includes(v))
+    throw new InvalidArgumentError(`role must be one of ${Roles.join(', ')}`);
   return v as Role;
 };
 
@@ -97,7 +113,9 @@ program
   .option('--org <orgCodeOrId>', 'organisation (required for department users)')
   .option('--name <name>')
   .option('--password <password>', 'omit for token-only accounts; or set KAIFANG_PASSWORD')
-  .action((opts: Args) => run('user-add', { ...opts, password: opts.password ?? process.env.KAIFANG_PASSWORD }));
+  .action((opts: Args) =>
+    run('user-add', { ...opts, password: opts.password ?? process.env.KAIFANG_PASSWORD }),
+  );
 
 program
   .command('token')
@@ -117,11 +135,14 @@ program
 
 program
   .command('reminders')
-  .description('remind departments of near deadlines, flag overdue requests, record expired grants (run from a timer, e.g. hourly)')
+  .description(
+    'remind departments of near deadlines, flag overdue requests, record expired grants (run from a timer, e.g. hourly)',
+  )
   .action(() => run('reminders', {}));
 
 const batchSize = (v: string): string => {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10000) throw new InvalidArgumentError('batch must be a whole number from 1 to 10000');
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10000)
+    throw new InvalidArgumentError('batch must be a whole number from 1 to 10000');
   return v;
 };
 program
@@ -132,7 +153,8 @@ program
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
-  else if (err instanceof DomainError) console.error(`${err.code}: ${err.label.en}${err.details ? ` ${JSON.stringify(err.details)}` : ''}`);
+  else if (err instanceof DomainError)
+    console.error(`${err.code}: ${err.label.en}${err.details ? ` ${JSON.stringify(err.details)}` : ''}`);
   else console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

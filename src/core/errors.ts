@@ -34,4 +34,7 @@ export const notFound = (what: string, whatZh: string) =>
 export const forbidden = (en: string, zh: string) => new DomainError('forbidden', 'forbidden', { zh, en });
 
 export const unauthenticated = () =>
-  new DomainError('unauthenticated', 'unauthenticated', { zh: '请先登录或提供有效的访问令牌', en: 'Sign in or provide a valid API token' });
+  new DomainError('unauthenticated', 'unauthenticated', {
+    zh: '请先登录或提供有效的访问令牌',
+    en: 'Sign in or provide a valid API token',
+  });

@@ -1,8 +1,22 @@
 export type * from './types.ts';
 export * from './vocabularies/index.ts';
-export { DomainError, validationFailed, notFound, forbidden, unauthenticated, type ErrorKind } from './errors.ts';
+export {
+  DomainError,
+  validationFailed,
+  notFound,
+  forbidden,
+  unauthenticated,
+  type ErrorKind,
+} from './errors.ts';
 export { nextStatus, datasetStatuses, type DatasetAction } from './lifecycle.ts';
 export * from './schemas.ts';
-export { shapeErrors, assertShape, datasetRuleErrors, assertDatasetRules, formatErrors, normaliseFrequency } from './validation.ts';
+export {
+  shapeErrors,
+  assertShape,
+  datasetRuleErrors,
+  assertDatasetRules,
+  formatErrors,
+  normaliseFrequency,
+} from './validation.ts';
 export { canonicalJson } from './canonical-json.ts';
 export * from './workflow/index.ts';

@@ -8,8 +8,16 @@ import { Type, type TSchema } from '@sinclair/typebox';
 const Text = (max: number, min = 0) => Type.String({ minLength: min, maxLength: max });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-export const OpenTierSchema = Type.Union([Type.Literal('unconditional'), Type.Literal('conditional'), Type.Literal('not_open')]);
-export const ShareTierSchema = Type.Union([Type.Literal('unconditional'), Type.Literal('conditional'), Type.Literal('not_shared')]);
+export const OpenTierSchema = Type.Union([
+  Type.Literal('unconditional'),
+  Type.Literal('conditional'),
+  Type.Literal('not_open'),
+]);
+export const ShareTierSchema = Type.Union([
+  Type.Literal('unconditional'),
+  Type.Literal('conditional'),
+  Type.Literal('not_shared'),
+]);
 
 export const DataFieldSchema = Type.Object(
   {
@@ -49,7 +57,10 @@ const datasetProperties = {
   temporal: Type.Optional(
     Nullable(
       Type.Object(
-        { start: Type.Optional(Type.String({ format: 'date' })), end: Type.Optional(Type.String({ format: 'date' })) },
+        {
+          start: Type.Optional(Type.String({ format: 'date' })),
+          end: Type.Optional(Type.String({ format: 'date' })),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -63,7 +74,10 @@ const datasetProperties = {
 };
 
 export const DatasetInputSchema = Type.Object(datasetProperties, { additionalProperties: false });
-export const DatasetPatchSchema = Type.Partial(Type.Object(datasetProperties), { additionalProperties: false, minProperties: 1 });
+export const DatasetPatchSchema = Type.Partial(Type.Object(datasetProperties), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 
 const organisationProperties = {
   name: Text(200, 1),
@@ -71,11 +85,16 @@ const organisationProperties = {
   orgCode: Type.String({ pattern: '^[0-9A-Z]{9,18}$' }),
   parentId: Type.Optional(Nullable(Type.String({ format: 'uuid' }))),
   regionCode: Type.String({ pattern: '^[0-9]{6}$' }),
-  adminLevel: Type.Union(['national', 'provincial', 'sub_provincial', 'prefecture', 'county'].map((t) => Type.Literal(t))),
+  adminLevel: Type.Union(
+    ['national', 'provincial', 'sub_provincial', 'prefecture', 'county'].map((t) => Type.Literal(t)),
+  ),
   description: Type.Optional(Nullable(Text(5000))),
 };
 export const OrganisationInputSchema = Type.Object(organisationProperties, { additionalProperties: false });
-export const OrganisationPatchSchema = Type.Partial(Type.Object(organisationProperties), { additionalProperties: false, minProperties: 1 });
+export const OrganisationPatchSchema = Type.Partial(Type.Object(organisationProperties), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 
 const distributionProperties = {
   title: Text(200, 1),
@@ -88,6 +107,9 @@ const distributionProperties = {
   checksum: Type.Optional(Nullable(Type.String({ pattern: '^[0-9a-f]{64}$' }))),
 };
 export const DistributionInputSchema = Type.Object(distributionProperties, { additionalProperties: false });
-export const DistributionPatchSchema = Type.Partial(Type.Object(distributionProperties), { additionalProperties: false, minProperties: 1 });
+export const DistributionPatchSchema = Type.Partial(Type.Object(distributionProperties), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 
 export const Roles = ['public', 'department', 'reviewer', 'authority', 'sysadmin'] as const;

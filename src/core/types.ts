@@ -9,15 +9,7 @@ export type OpenTier = 'unconditional' | 'conditional' | 'not_open';
 export type ShareTier = 'unconditional' | 'conditional' | 'not_shared';
 
 export type UpdateFrequency =
-  | 'realtime'
-  | 'daily'
-  | 'weekly'
-  | 'monthly'
-  | 'quarterly'
-  | 'semiannual'
-  | 'annual'
-  | 'irregular'
-  | 'never';
+  'realtime' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'semiannual' | 'annual' | 'irregular' | 'never';
 
 export type DatasetStatus = 'draft' | 'in_review' | 'published' | 'withdrawn';
 
@@ -44,7 +36,10 @@ export interface Organisation {
   updatedAt: string;
 }
 
-export type OrganisationInput = Omit<Organisation, 'id' | 'createdAt' | 'updatedAt' | 'nameEn' | 'description' | 'parentId'> & {
+export type OrganisationInput = Omit<
+  Organisation,
+  'id' | 'createdAt' | 'updatedAt' | 'nameEn' | 'description' | 'parentId'
+> & {
   nameEn?: string | null;
   description?: string | null;
   parentId?: string | null;

@@ -33,7 +33,12 @@ function fieldName(pointer: string): string {
 /** Every way `value` departs from `schema`, one entry per offending field. */
 export function shapeErrors(schema: TSchema, value: unknown): FieldError[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return [fieldError('body', 'not_an_object', { zh: '请求体必须是 JSON 对象', en: 'The body must be a JSON object' })];
+    return [
+      fieldError('body', 'not_an_object', {
+        zh: '请求体必须是 JSON 对象',
+        en: 'The body must be a JSON object',
+      }),
+    ];
   }
   const seen = new Map<string, FieldError>();
   for (const e of Value.Errors(schema, value)) {
@@ -73,7 +78,9 @@ export function datasetRuleErrors(input: Partial<DatasetInput>): FieldError[] {
   const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
   list(input.themes).forEach((t, i) => {
     if (typeof t === 'string' && !findTerm(themes, t))
-      errors.push(fieldError(`themes[${i}]`, 'unknown_theme', { zh: `未知主题：${t}`, en: `Unknown theme: ${t}` }));
+      errors.push(
+        fieldError(`themes[${i}]`, 'unknown_theme', { zh: `未知主题：${t}`, en: `Unknown theme: ${t}` }),
+      );
   });
   if (typeof input.updateFrequency === 'string' && !normaliseUpdateFrequency(input.updateFrequency)) {
     errors.push(
@@ -84,28 +91,61 @@ export function datasetRuleErrors(input: Partial<DatasetInput>): FieldError[] {
     );
   }
   if (typeof input.license === 'string' && input.license && !findTerm(licences, input.license)) {
-    errors.push(fieldError('license', 'unknown_license', { zh: `未知开放授权：${input.license}`, en: `Unknown licence: ${input.license}` }));
-  }
-  if (input.openTier === 'not_open' && !(typeof input.notOpenReason === 'string' && input.notOpenReason.trim())) {
     errors.push(
-      fieldError('notOpenReason', 'required', { zh: '不予开放的数据须说明理由', en: 'An unopened dataset must state its reason' }),
+      fieldError('license', 'unknown_license', {
+        zh: `未知开放授权：${input.license}`,
+        en: `Unknown licence: ${input.license}`,
+      }),
     );
   }
-  if (input.openTier === 'conditional' && !(typeof input.openConditions === 'string' && input.openConditions.trim())) {
+  if (
+    input.openTier === 'not_open' &&
+    !(typeof input.notOpenReason === 'string' && input.notOpenReason.trim())
+  ) {
     errors.push(
-      fieldError('openConditions', 'required', { zh: '有条件开放的数据须说明开放条件', en: 'A conditional dataset must state its conditions' }),
+      fieldError('notOpenReason', 'required', {
+        zh: '不予开放的数据须说明理由',
+        en: 'An unopened dataset must state its reason',
+      }),
+    );
+  }
+  if (
+    input.openTier === 'conditional' &&
+    !(typeof input.openConditions === 'string' && input.openConditions.trim())
+  ) {
+    errors.push(
+      fieldError('openConditions', 'required', {
+        zh: '有条件开放的数据须说明开放条件',
+        en: 'A conditional dataset must state its conditions',
+      }),
     );
   }
   const names = new Set<string>();
   list(input.fields).forEach((f, i) => {
     if (!f || typeof f.name !== 'string') return;
     if (names.has(f.name))
-      errors.push(fieldError(`fields[${i}].name`, 'duplicate', { zh: `数据项重名：${f.name}`, en: `Duplicate field: ${f.name}` }));
+      errors.push(
+        fieldError(`fields[${i}].name`, 'duplicate', {
+          zh: `数据项重名：${f.name}`,
+          en: `Duplicate field: ${f.name}`,
+        }),
+      );
     names.add(f.name);
   });
   const t = input.temporal;
-  if (t && typeof t === 'object' && typeof t.start === 'string' && typeof t.end === 'string' && t.start > t.end) {
-    errors.push(fieldError('temporal', 'invalid_range', { zh: '时间范围的开始晚于结束', en: 'Temporal start is after its end' }));
+  if (
+    t &&
+    typeof t === 'object' &&
+    typeof t.start === 'string' &&
+    typeof t.end === 'string' &&
+    t.start > t.end
+  ) {
+    errors.push(
+      fieldError('temporal', 'invalid_range', {
+        zh: '时间范围的开始晚于结束',
+        en: 'Temporal start is after its end',
+      }),
+    );
   }
   return errors;
 }
@@ -117,11 +157,16 @@ export function assertDatasetRules(input: Partial<DatasetInput>): void {
 
 export function formatErrors(format: string | undefined, field = 'format'): FieldError[] {
   if (format === undefined || findTerm(formats, format)) return [];
-  return [fieldError(field, 'unknown_format', { zh: `未知格式：${format}`, en: `Unknown format: ${format}` })];
+  return [
+    fieldError(field, 'unknown_format', { zh: `未知格式：${format}`, en: `Unknown format: ${format}` }),
+  ];
 }
 
 /** The vocabulary code and, when the department wrote something else, their own words. */
-export function normaliseFrequency(text: string): { updateFrequency: UpdateFrequency; updateFrequencyText: string | null } {
+export function normaliseFrequency(text: string): {
+  updateFrequency: UpdateFrequency;
+  updateFrequencyText: string | null;
+} {
   const code = normaliseUpdateFrequency(text)!;
   return { updateFrequency: code, updateFrequencyText: code === text.trim() ? null : text.trim() };
 }

@@ -195,11 +195,16 @@ async function sandbox(
       if (view.access.kind === 'full') {
         // The file stays where it is and is read on demand; only it becomes readable.
         allowed.push(view.file);
-        await c.run(`CREATE VIEW ${ident(name)} AS SELECT ${columns} FROM read_parquet(${literal(view.file)})`);
+        await c.run(
+          `CREATE VIEW ${ident(name)} AS SELECT ${columns} FROM read_parquet(${literal(view.file)})`,
+        );
       } else {
         // Under a grant the caller may see some fields and rows only: those are copied into
         // memory, and the file itself is never made readable.
-        await c.run(`CREATE TABLE ${ident(name)} AS SELECT ${columns} FROM ${view.from}`, view.params as never);
+        await c.run(
+          `CREATE TABLE ${ident(name)} AS SELECT ${columns} FROM ${view.from}`,
+          view.params as never,
+        );
       }
     }
     await c.run(`SET allowed_paths = [${allowed.map(literal).join(', ')}]`);

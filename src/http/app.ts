@@ -34,9 +34,17 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
 
   // Query strings and path parameters arrive as text, so they are coerced; bodies are checked
   // by the domain (core schemas) so the API, web forms and CLI give one set of errors.
-  const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, allErrors: true, removeAdditional: false, strict: false });
+  const ajv = new Ajv({
+    coerceTypes: 'array',
+    useDefaults: true,
+    allErrors: true,
+    removeAdditional: false,
+    strict: false,
+  });
   addFormats.default(ajv);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? () => true : ajv.compile(schema)));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'body' ? () => true : ajv.compile(schema),
+  );
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

@@ -38,18 +38,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${redact(databaseUrl)}")`);
   }
   const blobUrl = env.KAIFANG_BLOB_URL?.trim() || `file://${path.join(dataDir, 'blobs')}`;
-  if (!/^(file|s3):\/\//.test(blobUrl)) problems.push('KAIFANG_BLOB_URL must be s3://bucket/prefix or a file:// URL');
+  if (!/^(file|s3):\/\//.test(blobUrl))
+    problems.push('KAIFANG_BLOB_URL must be s3://bucket/prefix or a file:// URL');
   const demo = parseBool(env.KAIFANG_DEMO ?? '0', 'KAIFANG_DEMO', problems);
   const baseUrl = (env.KAIFANG_BASE_URL ?? `http://${host}:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(baseUrl)) problems.push('KAIFANG_BASE_URL must be an http(s) URL');
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  const bodyLimitBytes = parseIntIn(env.KAIFANG_BODY_LIMIT ?? String(1024 * 1024), 1024, 1024 ** 3, 'KAIFANG_BODY_LIMIT', problems);
+  const bodyLimitBytes = parseIntIn(
+    env.KAIFANG_BODY_LIMIT ?? String(1024 * 1024),
+    1024,
+    1024 ** 3,
+    'KAIFANG_BODY_LIMIT',
+    problems,
+  );
   const production = env.NODE_ENV === 'production';
   const workflow = loadWorkflowConfig(env, problems);
   const data = loadDataConfig(env, problems);
   if (problems.length) throw new ConfigError(problems);
-  return { port, host, dataDir, databaseUrl, blobUrl, demo, baseUrl, logLevel, bodyLimitBytes, production, workflow, data };
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    blobUrl,
+    demo,
+    baseUrl,
+    logLevel,
+    bodyLimitBytes,
+    production,
+    workflow,
+    data,
+  };
 }
 
 function parseIntIn(raw: string, min: number, max: number, name: string, problems: string[]): number {
@@ -91,14 +111,35 @@ export interface WorkflowConfig {
 
 function loadWorkflowConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkflowConfig {
   const dates = (name: string) => {
-    const list = (env[name] ?? '').split(',').map((d) => d.trim()).filter(Boolean);
-    const bad = list.filter((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d)) || new Date(d).toISOString().slice(0, 10) !== d);
-    if (bad.length) problems.push(`${name} must be comma-separated YYYY-MM-DD dates (bad: ${bad.join(', ')})`);
+    const list = (env[name] ?? '')
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean);
+    const bad = list.filter(
+      (d) =>
+        !/^\d{4}-\d{2}-\d{2}$/.test(d) ||
+        Number.isNaN(Date.parse(d)) ||
+        new Date(d).toISOString().slice(0, 10) !== d,
+    );
+    if (bad.length)
+      problems.push(`${name} must be comma-separated YYYY-MM-DD dates (bad: ${bad.join(', ')})`);
     return list;
   };
   return {
-    applicationDeadlineDays: parseIntIn(env.KAIFANG_APPLICATION_DEADLINE_DAYS ?? '5', 1, 60, 'KAIFANG_APPLICATION_DEADLINE_DAYS', problems),
-    sharingDeadlineDays: parseIntIn(env.KAIFANG_SHARING_DEADLINE_DAYS ?? '3', 1, 60, 'KAIFANG_SHARING_DEADLINE_DAYS', problems),
+    applicationDeadlineDays: parseIntIn(
+      env.KAIFANG_APPLICATION_DEADLINE_DAYS ?? '5',
+      1,
+      60,
+      'KAIFANG_APPLICATION_DEADLINE_DAYS',
+      problems,
+    ),
+    sharingDeadlineDays: parseIntIn(
+      env.KAIFANG_SHARING_DEADLINE_DAYS ?? '3',
+      1,
+      60,
+      'KAIFANG_SHARING_DEADLINE_DAYS',
+      problems,
+    ),
     reminderDays: parseIntIn(env.KAIFANG_REMINDER_DAYS ?? '1', 0, 30, 'KAIFANG_REMINDER_DAYS', problems),
     listUnopened: parseBool(env.KAIFANG_LIST_UNOPENED ?? '0', 'KAIFANG_LIST_UNOPENED', problems),
     extraHolidays: dates('KAIFANG_EXTRA_HOLIDAYS'),
@@ -134,23 +175,76 @@ export interface DataConfig {
 function loadDataConfig(env: NodeJS.ProcessEnv, problems: string[]): DataConfig {
   const memory = (name: string, fallback: string) => {
     const v = (env[name] ?? fallback).trim();
-    if (!/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i.test(v)) problems.push(`${name} must be a size such as 512MB or 2GB (got "${v}")`);
+    if (!/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i.test(v))
+      problems.push(`${name} must be a size such as 512MB or 2GB (got "${v}")`);
     return v;
   };
   return {
-    uploadMaxBytes: parseIntIn(env.KAIFANG_UPLOAD_MAX_BYTES ?? String(1024 ** 3), 1024, 1024 ** 4, 'KAIFANG_UPLOAD_MAX_BYTES', problems),
+    uploadMaxBytes: parseIntIn(
+      env.KAIFANG_UPLOAD_MAX_BYTES ?? String(1024 ** 3),
+      1024,
+      1024 ** 4,
+      'KAIFANG_UPLOAD_MAX_BYTES',
+      problems,
+    ),
     maxColumns: parseIntIn(env.KAIFANG_MAX_COLUMNS ?? '2000', 1, 20000, 'KAIFANG_MAX_COLUMNS', problems),
-    xlsxMaxUncompressedBytes: parseIntIn(env.KAIFANG_XLSX_MAX_UNCOMPRESSED ?? String(512 * 1024 ** 2), 1024, 1024 ** 4, 'KAIFANG_XLSX_MAX_UNCOMPRESSED', problems),
-    xlsxMaxRatio: parseIntIn(env.KAIFANG_XLSX_MAX_RATIO ?? '200', 2, 100000, 'KAIFANG_XLSX_MAX_RATIO', problems),
+    xlsxMaxUncompressedBytes: parseIntIn(
+      env.KAIFANG_XLSX_MAX_UNCOMPRESSED ?? String(512 * 1024 ** 2),
+      1024,
+      1024 ** 4,
+      'KAIFANG_XLSX_MAX_UNCOMPRESSED',
+      problems,
+    ),
+    xlsxMaxRatio: parseIntIn(
+      env.KAIFANG_XLSX_MAX_RATIO ?? '200',
+      2,
+      100000,
+      'KAIFANG_XLSX_MAX_RATIO',
+      problems,
+    ),
     ingestMemory: memory('KAIFANG_INGEST_MEMORY', '512MB'),
     readMemory: memory('KAIFANG_READ_MEMORY', '512MB'),
     queryMemory: memory('KAIFANG_QUERY_MEMORY', '256MB'),
     queryThreads: parseIntIn(env.KAIFANG_QUERY_THREADS ?? '2', 1, 256, 'KAIFANG_QUERY_THREADS', problems),
-    queryTimeoutMs: parseIntIn(env.KAIFANG_QUERY_TIMEOUT_MS ?? '10000', 100, 3600000, 'KAIFANG_QUERY_TIMEOUT_MS', problems),
-    queryMaxRows: parseIntIn(env.KAIFANG_QUERY_MAX_ROWS ?? '10000', 1, 1000000, 'KAIFANG_QUERY_MAX_ROWS', problems),
-    queryConcurrency: parseIntIn(env.KAIFANG_QUERY_CONCURRENCY ?? '4', 1, 256, 'KAIFANG_QUERY_CONCURRENCY', problems),
-    jobTimeoutMs: parseIntIn(env.KAIFANG_JOB_TIMEOUT_MS ?? String(60 * 60 * 1000), 1000, 7 * 24 * 3600 * 1000, 'KAIFANG_JOB_TIMEOUT_MS', problems),
-    staleJobMs: parseIntIn(env.KAIFANG_STALE_JOB_MS ?? '60000', 1000, 24 * 3600 * 1000, 'KAIFANG_STALE_JOB_MS', problems),
-    allowLoopbackFetch: parseBool(env.KAIFANG_ALLOW_LOOPBACK_FETCH ?? '0', 'KAIFANG_ALLOW_LOOPBACK_FETCH', problems),
+    queryTimeoutMs: parseIntIn(
+      env.KAIFANG_QUERY_TIMEOUT_MS ?? '10000',
+      100,
+      3600000,
+      'KAIFANG_QUERY_TIMEOUT_MS',
+      problems,
+    ),
+    queryMaxRows: parseIntIn(
+      env.KAIFANG_QUERY_MAX_ROWS ?? '10000',
+      1,
+      1000000,
+      'KAIFANG_QUERY_MAX_ROWS',
+      problems,
+    ),
+    queryConcurrency: parseIntIn(
+      env.KAIFANG_QUERY_CONCURRENCY ?? '4',
+      1,
+      256,
+      'KAIFANG_QUERY_CONCURRENCY',
+      problems,
+    ),
+    jobTimeoutMs: parseIntIn(
+      env.KAIFANG_JOB_TIMEOUT_MS ?? String(60 * 60 * 1000),
+      1000,
+      7 * 24 * 3600 * 1000,
+      'KAIFANG_JOB_TIMEOUT_MS',
+      problems,
+    ),
+    staleJobMs: parseIntIn(
+      env.KAIFANG_STALE_JOB_MS ?? '60000',
+      1000,
+      24 * 3600 * 1000,
+      'KAIFANG_STALE_JOB_MS',
+      problems,
+    ),
+    allowLoopbackFetch: parseBool(
+      env.KAIFANG_ALLOW_LOOPBACK_FETCH ?? '0',
+      'KAIFANG_ALLOW_LOOPBACK_FETCH',
+      problems,
+    ),
   };
 }

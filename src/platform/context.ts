@@ -18,7 +18,10 @@ import { createLogger } from './logger.ts';
 import { migrate } from './migrations/index.ts';
 
 /** Opens the database named by the configuration, brings its schema up to date, and wires the rest. */
-export async function openContext(config: Config, overrides: Partial<Pick<Context, 'clock' | 'logger'>> = {}): Promise<Context> {
+export async function openContext(
+  config: Config,
+  overrides: Partial<Pick<Context, 'clock' | 'logger'>> = {},
+): Promise<Context> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(database);

@@ -5,4 +5,18 @@ export { openDatabase, EmbeddedDatabaseBusy, sql, type Database, type Kdb, type 
 export { migrate, listMigrations } from './migrations/index.ts';
 export { openContext, type Context } from './context.ts';
 export { openBlobStore, BlobTooLarge, type BlobStore, type BlobRef } from './blob/index.ts';
-export { enqueueJob, getJob, startWorker, runJobNow, notifyJobs, JobFailed, type Job, type JobState, type JobError, type JobHandler, type JobHandlers, type JobRun, type Worker } from './jobs/index.ts';
+export {
+  enqueueJob,
+  getJob,
+  startWorker,
+  runJobNow,
+  notifyJobs,
+  JobFailed,
+  type Job,
+  type JobState,
+  type JobError,
+  type JobHandler,
+  type JobHandlers,
+  type JobRun,
+  type Worker,
+} from './jobs/index.ts';

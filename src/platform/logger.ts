@@ -11,7 +11,16 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     {
       level,
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'password', '*.password', 'token', '*.token'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'headers.authorization',
+          'headers.cookie',
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+        ],
         censor: '[redacted]',
       },
     },

@@ -632,7 +632,11 @@ onEachDatabase('search API', (kind) => {
         limit,
       );
     assert.equal((await get(`/api/v1/datasets/${encodeURIComponent("x' OR '1'='1")}/related`)).status, 404);
-    assert.equal((await get(`/api/v1/datasets/${'a'.repeat(300)}/related`)).status, 400, 'oversized reference');
+    assert.equal(
+      (await get(`/api/v1/datasets/${'a'.repeat(300)}/related`)).status,
+      400,
+      'oversized reference',
+    );
     assert.equal(
       (await get('/api/v1/datasets/nope/related', 'kf_not-a-real-token-but-long-enough')).status,
       401,

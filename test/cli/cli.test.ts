@@ -12,7 +12,12 @@ const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/kaifang.js');
 
 function kaifang(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 
@@ -24,9 +29,15 @@ const freePort = () =>
     });
   });
 
-async function serve(env: Record<string, string>, ...args: string[]): Promise<{ url: string; child: ChildProcess; stderr: () => string; stop(): Promise<void> }> {
+async function serve(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ url: string; child: ChildProcess; stderr: () => string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, 'serve', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), ...env } });
+  const child = spawn(process.execPath, [bin, 'serve', ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), ...env },
+  });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const url = `http://127.0.0.1:${port}`;
@@ -52,7 +63,10 @@ async function serve(env: Record<string, string>, ...args: string[]): Promise<{ 
 const api = async (url: string, method: string, p: string, token?: string, body?: unknown) => {
   const res = await fetch(url + p, {
     method,
-    headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
@@ -83,16 +97,32 @@ describe('kaifang CLI on the embedded database', () => {
       for (const token of [first.stdout, second.stdout]) {
         assert.equal((await api(server.url, 'GET', '/api/v1/me', token)).body.email, 'ops@city.gov.cn');
       }
-      const org = await api(server.url, 'POST', '/api/v1/organisations', second.stdout, { name: '明州市测试局', orgCode: '11339900MB1234567X', regionCode: '339900', adminLevel: 'prefecture' });
+      const org = await api(server.url, 'POST', '/api/v1/organisations', second.stdout, {
+        name: '明州市测试局',
+        orgCode: '11339900MB1234567X',
+        regionCode: '339900',
+        adminLevel: 'prefecture',
+      });
       assert.equal(org.status, 201);
       const ds = await api(server.url, 'POST', '/api/v1/datasets', second.stdout, {
-        title: '公交线路站点信息', description: '全市公交线路与站点。', orgId: org.body.id, themes: ['transport'],
-        openTier: 'unconditional', shareTier: 'unconditional', updateFrequency: '每月',
+        title: '公交线路站点信息',
+        description: '全市公交线路与站点。',
+        orgId: org.body.id,
+        themes: ['transport'],
+        openTier: 'unconditional',
+        shareTier: 'unconditional',
+        updateFrequency: '每月',
       });
       assert.equal(ds.status, 201);
       assert.equal((await api(server.url, 'GET', `/api/v1/datasets/${ds.body.id}`)).status, 404);
-      assert.equal((await api(server.url, 'POST', `/api/v1/datasets/${ds.body.id}/publish`, second.stdout)).status, 200);
-      assert.equal((await api(server.url, 'GET', `/api/v1/datasets/${ds.body.id}`)).body.updateFrequency, 'monthly');
+      assert.equal(
+        (await api(server.url, 'POST', `/api/v1/datasets/${ds.body.id}/publish`, second.stdout)).status,
+        200,
+      );
+      assert.equal(
+        (await api(server.url, 'GET', `/api/v1/datasets/${ds.body.id}`)).body.updateFrequency,
+        'monthly',
+      );
       const reindex = kaifang(env, 'reindex');
       assert.equal(reindex.code, 0, reindex.stderr);
       assert.match(reindex.stdout, /search index rebuilt: 1 datasets/);
@@ -151,35 +181,42 @@ describe('npm start: demo catalogue on an empty embedded database, loaded once',
   });
 });
 
-describe('the same build on a PostgreSQL server (DATABASE_URL)', { skip: !process.env.KAIFANG_TEST_DATABASE_URL && 'no PostgreSQL server' }, () => {
-  let url: string;
-  const name = `kaifang_cli_${process.pid}`;
-  before(async () => {
-    const c = new pg.Client({ connectionString: process.env.KAIFANG_TEST_DATABASE_URL });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    url = process.env.KAIFANG_TEST_DATABASE_URL!.replace(/\/[^/]*$/, `/${name}`);
-  });
-  after(async () => {
-    const c = new pg.Client({ connectionString: process.env.KAIFANG_TEST_DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  test('migrate, user add, token create and serve run against the server', async () => {
-    const env = { DATABASE_URL: url, KAIFANG_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-pgcli-')) };
-    const m = kaifang(env, 'migrate');
-    assert.equal(m.code, 0, m.stderr);
-    assert.equal(kaifang(env, 'migrate').stdout, 'database is up to date');
-    assert.equal(kaifang(env, 'user', 'add', '--email', 'ops@city.gov.cn', '--role', 'authority').code, 0);
-    const token = kaifang(env, 'token', 'create', '--email', 'ops@city.gov.cn').stdout;
-    const server = await serve(env);
-    try {
-      assert.equal((await api(server.url, 'GET', '/healthz')).body.database, 'postgres');
-      assert.equal((await api(server.url, 'GET', '/api/v1/me', token)).body.role, 'authority');
-    } finally {
-      await server.stop();
-    }
-  });
-});
+describe(
+  'the same build on a PostgreSQL server (DATABASE_URL)',
+  { skip: !process.env.KAIFANG_TEST_DATABASE_URL && 'no PostgreSQL server' },
+  () => {
+    let url: string;
+    const name = `kaifang_cli_${process.pid}`;
+    before(async () => {
+      const c = new pg.Client({ connectionString: process.env.KAIFANG_TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`CREATE DATABASE ${name}`);
+      await c.end();
+      url = process.env.KAIFANG_TEST_DATABASE_URL!.replace(/\/[^/]*$/, `/${name}`);
+    });
+    after(async () => {
+      const c = new pg.Client({ connectionString: process.env.KAIFANG_TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    });
+    test('migrate, user add, token create and serve run against the server', async () => {
+      const env = {
+        DATABASE_URL: url,
+        KAIFANG_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-pgcli-')),
+      };
+      const m = kaifang(env, 'migrate');
+      assert.equal(m.code, 0, m.stderr);
+      assert.equal(kaifang(env, 'migrate').stdout, 'database is up to date');
+      assert.equal(kaifang(env, 'user', 'add', '--email', 'ops@city.gov.cn', '--role', 'authority').code, 0);
+      const token = kaifang(env, 'token', 'create', '--email', 'ops@city.gov.cn').stdout;
+      const server = await serve(env);
+      try {
+        assert.equal((await api(server.url, 'GET', '/healthz')).body.database, 'postgres');
+        assert.equal((await api(server.url, 'GET', '/api/v1/me', token)).body.role, 'authority');
+      } finally {
+        await server.stop();
+      }
+    });
+  },
+);

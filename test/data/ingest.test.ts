@@ -32,9 +32,7 @@ async function run(
   });
   const instance = await DuckDBInstance.create(':memory:');
   const c = await instance.connect();
-  const r = await c.runAndReadAll(
-    `SELECT * FROM read_parquet('${out.parquetFile}')`,
-  );
+  const r = await c.runAndReadAll(`SELECT * FROM read_parquet('${out.parquetFile}')`);
   const rows = r.getRowObjectsJson();
   c.closeSync();
   instance.closeSync();
@@ -228,7 +226,14 @@ describe('ingest', () => {
       '4,2023年1月8日,False,.5,315200,330201199001011236',
     ].join('\n');
     const { report, rows } = await run('pages.csv', csv + '\n');
-    assert.deepEqual(types(report), { 编号: 'integer', 登记时间: 'datetime', 是否有效: 'boolean', 金额: 'number', 邮编: 'string', 身份证号: 'string' });
+    assert.deepEqual(types(report), {
+      编号: 'integer',
+      登记时间: 'datetime',
+      是否有效: 'boolean',
+      金额: 'number',
+      邮编: 'string',
+      身份证号: 'string',
+    });
     assert.equal(report.rows, 4);
     assert.deepEqual(
       rows.map((r) => [r.编号, r.登记时间, r.是否有效, r.金额]),
@@ -239,11 +244,19 @@ describe('ingest', () => {
         ['4', '2023-01-08 00:00:00', false, 0.5],
       ],
     );
-    assert.ok(codes(report).includes('repeated_header') && codes(report).includes('blank_rows') && codes(report).includes('placeholders'), String(codes(report)));
+    assert.ok(
+      codes(report).includes('repeated_header') &&
+        codes(report).includes('blank_rows') &&
+        codes(report).includes('placeholders'),
+      String(codes(report)),
+    );
     // One stray word in a column of numbers makes it text: no value is ever lost to a cast.
     const mixed = await run('mixed.csv', 'a,b\n1,2\n2,3\n3,三\n');
     assert.deepEqual(types(mixed.report), { a: 'integer', b: 'string' });
-    assert.deepEqual(mixed.rows.map((r) => r.b), ['2', '3', '三']);
+    assert.deepEqual(
+      mixed.rows.map((r) => r.b),
+      ['2', '3', '三'],
+    );
   });
 
   test('GBK text that begins with a megabyte of ASCII is still read as GBK', async () => {

@@ -7,7 +7,6 @@ import { webOptions } from '../../src/web/index.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';
 import { SHOTS, accessibilityProblems, shot } from '../helpers/browser.ts';
 
-
 /** The portal and console in headless Chromium, on the demo catalogue (PGlite). */
 describe('portal and console in a browser', () => {
   let s: TestServer;

@@ -11,7 +11,6 @@ import { webOptions } from '../../src/web/index.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';
 import { SHOTS, accessibilityProblems, shot } from '../helpers/browser.ts';
 
-
 /** Accessible and photographed: every new page goes through this once. */
 async function check(page: Page, name: string): Promise<void> {
   assert.deepEqual(await accessibilityProblems(page), [], name);

@@ -11,9 +11,16 @@ export interface TestServer {
   app: FastifyInstance;
   url: string;
   /** fetch against the running server; JSON bodies are encoded, and parsed on the way back. */
-  call(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** A user of the given role with an API token. */
-  userWithToken(role: 'public' | 'department' | 'reviewer' | 'authority' | 'sysadmin', orgId?: string | null): Promise<{ id: string; token: string; email: string }>;
+  userWithToken(
+    role: 'public' | 'department' | 'reviewer' | 'authority' | 'sysadmin',
+    orgId?: string | null,
+  ): Promise<{ id: string; token: string; email: string }>;
   close(): Promise<void>;
 }
 

@@ -26,4 +26,5 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     );
 }
 
-export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+export const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });

@@ -5,7 +5,9 @@ import { openDatabase, migrate, type Database } from '../../src/platform/index.t
 export type DriverName = 'pglite' | 'postgres';
 
 /** Opens a fresh, migrated database of the given kind; postgres gets its own throwaway database. */
-export async function freshDatabase(kind: DriverName): Promise<{ database: Database; url: string | null; drop(): Promise<void> }> {
+export async function freshDatabase(
+  kind: DriverName,
+): Promise<{ database: Database; url: string | null; drop(): Promise<void> }> {
   if (kind === 'pglite') {
     const database = await openDatabase({ databaseUrl: null, inMemory: true });
     await migrate(database);
@@ -39,7 +41,10 @@ export async function freshDatabase(kind: DriverName): Promise<{ database: Datab
  */
 export function onEachDatabase(title: string, suite: (kind: DriverName) => void): void {
   for (const kind of ['pglite', 'postgres'] as const) {
-    const skip = kind === 'postgres' && !process.env.KAIFANG_TEST_DATABASE_URL ? 'no PostgreSQL server (set KAIFANG_TEST_DATABASE_URL)' : false;
+    const skip =
+      kind === 'postgres' && !process.env.KAIFANG_TEST_DATABASE_URL
+        ? 'no PostgreSQL server (set KAIFANG_TEST_DATABASE_URL)'
+        : false;
     describe(`${title} [${kind}]`, { skip }, () => suite(kind));
   }
 }

@@ -61,16 +61,14 @@ onEachDatabase('job queue', (kind) => {
   after(() => drop());
 
   const enqueue = (payload: unknown, extra: { timeoutMs?: number; maxAttempts?: number } = {}) =>
-    ctx.db
-      .transaction()
-      .execute((trx) =>
-        enqueueJob(trx, clock.now(), {
-          kind: 'test.echo',
-          payload,
-          timeoutMs: extra.timeoutMs ?? 3_600_000,
-          maxAttempts: extra.maxAttempts,
-        }),
-      );
+    ctx.db.transaction().execute((trx) =>
+      enqueueJob(trx, clock.now(), {
+        kind: 'test.echo',
+        payload,
+        timeoutMs: extra.timeoutMs ?? 3_600_000,
+        maxAttempts: extra.maxAttempts,
+      }),
+    );
 
   test('a worker runs a job to success with its report; a failing job ends failed with its report', async () => {
     const ok = await enqueue({ n: 1 });

@@ -40,17 +40,15 @@ export async function refuseAndAudit(
   entityId: string,
   details: Record<string, unknown> = {},
 ): Promise<never> {
-  await ctx.db
-    .transaction()
-    .execute((trx) =>
-      appendAudit(trx, ctx.clock.now(), {
-        actorId: actor.userId,
-        action: `${action}.denied`,
-        entityType,
-        entityId,
-        after: { ...details, role: actor.role, actorOrgId: actor.orgId },
-      }),
-    );
+  await ctx.db.transaction().execute((trx) =>
+    appendAudit(trx, ctx.clock.now(), {
+      actorId: actor.userId,
+      action: `${action}.denied`,
+      entityType,
+      entityId,
+      after: { ...details, role: actor.role, actorOrgId: actor.orgId },
+    }),
+  );
   throw forbidden('You may not take this step on this item', '您无权对该事项执行此操作');
 }
 

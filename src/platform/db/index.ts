@@ -27,7 +27,11 @@ export interface Database {
 // int8 counts from aggregates come back as strings from `pg`; the catalogue never needs 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export async function openDatabase(opts: { databaseUrl: string | null; dataDir?: string; inMemory?: boolean }): Promise<Database> {
+export async function openDatabase(opts: {
+  databaseUrl: string | null;
+  dataDir?: string;
+  inMemory?: boolean;
+}): Promise<Database> {
   if (opts.databaseUrl) return openServer(opts.databaseUrl);
   return openEmbedded(opts.inMemory ? null : path.join(opts.dataDir ?? './data', 'pgdata'));
 }

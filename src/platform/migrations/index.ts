@@ -20,7 +20,9 @@ export function listMigrations(): { name: string; sql: string }[] {
  * servers from migrating at once.
  */
 export async function migrate(database: Database, onApplied?: (name: string) => void): Promise<string[]> {
-  await database.exec(`CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  await database.exec(
+    `CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
   const applied: string[] = [];
   for (const m of listMigrations()) {
     const quoted = m.name.replace(/'/g, "''");

@@ -24,7 +24,16 @@ import {
   type SharingValues,
 } from '../pages/console-workflows.ts';
 import { isStaff, supervises } from '../pages/workflow-nav.ts';
-import { flashOf, listOf, pageOf, pendingRequests, query, requestInputId, requestTermsFrom, workflowErrors } from './workflow-support.ts';
+import {
+  flashOf,
+  listOf,
+  pageOf,
+  pendingRequests,
+  query,
+  requestInputId,
+  requestTermsFrom,
+  workflowErrors,
+} from './workflow-support.ts';
 
 /** Statuses in which a request waits for someone: the department, the requester, or the authority. */
 const WAITING: Record<RequestKind, RequestStatus[]> = {
@@ -77,7 +86,6 @@ async function listing(
   else data.list = await listOf(kind)(ctx, actor, { box: tab.box, page: pageOf(req), pageSize: 20 });
   return sendPage(reply, requestListPage(v, data));
 }
-
 
 export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void {
   // ---- applications for conditional data addressed to my department ---------------------------

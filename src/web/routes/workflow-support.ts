@@ -125,4 +125,3 @@ export function requestInputId(f: string): string {
   if (/^datasets\[\d+\]\.fields/.test(f)) return 'fields';
   return f.replace(/[.[].*$/, '');
 }
-
