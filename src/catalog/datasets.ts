@@ -436,17 +436,15 @@ export async function refuseEdit(
   datasetId: string | null,
   orgId: string,
 ): Promise<never> {
-  await ctx.db
-    .transaction()
-    .execute((trx) =>
-      appendAudit(trx, ctx.clock.now(), {
-        actorId: actor.userId,
-        action: `${action}.denied`,
-        entityType: 'dataset',
-        entityId: datasetId,
-        after: { orgId, actorOrgId: actor.orgId },
-      }),
-    );
+  await ctx.db.transaction().execute((trx) =>
+    appendAudit(trx, ctx.clock.now(), {
+      actorId: actor.userId,
+      action: `${action}.denied`,
+      entityType: 'dataset',
+      entityId: datasetId,
+      after: { orgId, actorOrgId: actor.orgId },
+    }),
+  );
   throw new DomainError('forbidden', 'forbidden', {
     zh: '只能管理本部门的数据集',
     en: "You can only manage your own organisation's datasets",

@@ -115,12 +115,10 @@ export function errorHandler(err: FastifyError | DomainError, req: FastifyReques
 }
 
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
-  return reply
-    .status(404)
-    .send(
-      body(req, 'route_not_found', {
-        zh: '没有这个接口',
-        en: `No route ${req.method} ${req.url.split('?')[0]}`,
-      }),
-    );
+  return reply.status(404).send(
+    body(req, 'route_not_found', {
+      zh: '没有这个接口',
+      en: `No route ${req.method} ${req.url.split('?')[0]}`,
+    }),
+  );
 }
