@@ -114,6 +114,13 @@ async function* xml(ctx: Context, view: DataView): AsyncGenerator<string> {
   yield '</dataset>\n';
 }
 
+/** The formats written as streamed text, by the serialiser that writes each. */
+const TEXT_FORMATS = {
+  csv: { contentType: 'text/csv; charset=utf-8', serialise: csv },
+  json: { contentType: 'application/json; charset=utf-8', serialise: json },
+  xml: { contentType: 'application/xml; charset=utf-8', serialise: xml },
+};
+
 function xlsx(ctx: Context, view: DataView): Readable {
   if ((view.version.rowCount ?? 0) > XLSX_MAX_ROWS)
     throw new DomainError('invalid', 'too_many_rows_for_xlsx', {
@@ -229,26 +236,16 @@ export async function downloadDistribution(
   let result: Download;
   switch (opts.format) {
     case 'csv':
-      result = {
-        filename: downloadName(view, 'csv'),
-        contentType: 'text/csv; charset=utf-8',
-        body: Readable.from(csv(ctx, view)),
-      };
-      break;
     case 'json':
+    case 'xml': {
+      const text = TEXT_FORMATS[opts.format];
       result = {
-        filename: downloadName(view, 'json'),
-        contentType: 'application/json; charset=utf-8',
-        body: Readable.from(json(ctx, view)),
+        filename: downloadName(view, opts.format),
+        contentType: text.contentType,
+        body: Readable.from(text.serialise(ctx, view)),
       };
       break;
-    case 'xml':
-      result = {
-        filename: downloadName(view, 'xml'),
-        contentType: 'application/xml; charset=utf-8',
-        body: Readable.from(xml(ctx, view)),
-      };
-      break;
+    }
     case 'xlsx':
       result = {
         filename: downloadName(view, 'xlsx'),
