@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORD, loadDemo } from '../../src/catalog/index.ts';
 import { webOptions } from '../../src/web/index.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';
-import { SHOTS, accessibilityProblems, shot } from '../helpers/browser.ts';
+import { SHOTS, accessibilityProblems, launchBrowser, shot } from '../helpers/browser.ts';
 
 /** The portal and console in headless Chromium, on the demo catalogue (PGlite). */
 describe('portal and console in a browser', () => {
@@ -17,18 +17,7 @@ describe('portal and console in a browser', () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     s = await startServer('pglite', webOptions());
     await loadDemo(s.ctx);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
     // axe is injected as a script tag, which the portal's CSP (script-src 'self') would block;
     // contexts that run axe bypass CSP, and the first test checks the pages under the real CSP.
     anon = await browser.newContext({

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORD, createDistribution, loadDemo } from '../../src/catalog/index.ts';
 import { actorOf, findUserByEmail } from '../../src/access/index.ts';
 import { attachFileNow } from '../../src/data/index.ts';
 import { webOptions } from '../../src/web/index.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';
-import { SHOTS, accessibilityProblems, shot } from '../helpers/browser.ts';
+import { SHOTS, accessibilityProblems, launchBrowser, shot } from '../helpers/browser.ts';
 
 /** Accessible and photographed: every new page goes through this once. */
 async function check(page: Page, name: string): Promise<void> {
@@ -75,18 +75,7 @@ describe('applications, grants and oversight in a browser', () => {
     fs.writeFileSync(file, CSV);
     const job = await attachFileNow(s.ctx, staff, dist.id, file, 'hospital.csv');
     assert.equal(job?.state, 'succeeded', JSON.stringify(job));
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
