@@ -7,7 +7,7 @@ import { field, fieldErrorsOf, formBody, sendPage, type FormBody } from '../resp
 import { viewOf, type View } from '../view.ts';
 import { hasMessage, type MessageKey } from '../i18n/index.ts';
 import type { ErrorMap } from '../dataset-form.ts';
-import { requestInputId, requestTermsFrom } from './workflow-support.ts';
+import { requestInputId, requestTermsFrom, requestTermsInput } from './workflow-support.ts';
 import {
   applyDonePage,
   applyFormPage,
@@ -93,17 +93,12 @@ export function applyRoutes(app: FastifyInstance, ctx: Context): void {
     const v = viewOf(ctx, req, reply);
     try {
       const result = await access.submitApplication(ctx, actor, {
-        datasets: [{ id: d.id, fields: values.fields.length ? values.fields : null }],
-        purpose: values.purpose,
-        scenario: values.scenario,
-        period: { start: values.periodStart || null, end: values.periodEnd },
+        ...requestTermsInput(d.id, values, b),
         applicant: {
           ...(values.name && { name: values.name }),
           phone: values.phone || null,
           organisation: values.organisation || null,
         },
-        // An unticked box is sent as what it is, so the access module names the missing acceptance.
-        commitment: { version: field(b, 'commitmentVersion'), accepted: values.accepted },
       });
       return sendPage(
         reply,

@@ -32,6 +32,7 @@ import {
   query,
   requestInputId,
   requestTermsFrom,
+  requestTermsInput,
   workflowErrors,
 } from './workflow-support.ts';
 
@@ -211,14 +212,7 @@ export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void 
     const values = requestTermsFrom(b);
     const v = viewOf(ctx, req, reply);
     try {
-      const result = await access.submitSharingRequest(ctx, actor, {
-        datasets: [{ id: dataset.id, fields: values.fields.length ? values.fields : null }],
-        purpose: values.purpose,
-        scenario: values.scenario,
-        period: { start: values.periodStart || null, end: values.periodEnd },
-        // An unticked box is sent as what it is, so the access module names the missing acceptance.
-        commitment: { version: field(b, 'commitmentVersion'), accepted: values.accepted },
-      });
+      const result = await access.submitSharingRequest(ctx, actor, requestTermsInput(dataset.id, values, b));
       return seeOther(reply, `/console/sharing/${result.items[0]!.id}?done=submitted`);
     } catch (err) {
       const fields = fieldErrorsOf(err);

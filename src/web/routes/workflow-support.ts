@@ -125,3 +125,15 @@ export function requestInputId(f: string): string {
   if (/^datasets\[\d+\]\.fields/.test(f)) return 'fields';
   return f.replace(/[.[].*$/, '');
 }
+
+/** The terms as the access module takes them, for the one dataset the form is about. */
+export function requestTermsInput(datasetId: string, values: SharingValues, b: FormBody) {
+  return {
+    datasets: [{ id: datasetId, fields: values.fields.length ? values.fields : null }],
+    purpose: values.purpose,
+    scenario: values.scenario,
+    period: { start: values.periodStart || null, end: values.periodEnd },
+    // An unticked box is sent as what it is, so the access module names the missing acceptance.
+    commitment: { version: field(b, 'commitmentVersion'), accepted: values.accepted },
+  };
+}
