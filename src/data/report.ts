@@ -42,6 +42,8 @@ export interface IngestReport {
   rows: number;
   columns: ColumnProfile[];
   problems: Problem[];
+  /** The file had nothing to repair and was read once, straight into the typed file (ingest/direct.ts). */
+  onePass?: boolean;
   durationMs?: number;
 }
 

@@ -250,6 +250,7 @@ describe('ingest', () => {
         codes(report).includes('placeholders'),
       String(codes(report)),
     );
+    assert.equal(report.onePass, false);
     // One stray word in a column of numbers makes it text: no value is ever lost to a cast.
     const mixed = await run('mixed.csv', 'a,b\n1,2\n2,3\n3,三\n');
     assert.deepEqual(types(mixed.report), { a: 'integer', b: 'string' });
@@ -257,6 +258,55 @@ describe('ingest', () => {
       mixed.rows.map((r) => r.b),
       ['2', '3', '三'],
     );
+  });
+
+  test('a clean file is read in one pass and comes out exactly as the careful path makes it', async () => {
+    const lines = ['编号,机构名称,区县,床位数,评分,成立日期,备注'];
+    for (let i = 1; i <= 3000; i++)
+      lines.push(
+        `${i},${i % 7 ? '' : ' '}明州市第${i}医院${i % 11 ? '' : ' '},${['海曙区', '江北区', '鄞州区'][i % 3]},${i % 5 ? (i * 37) % 2000 : ''},${(i % 100) / 10},${2000 + (i % 24)}-0${(i % 9) + 1}-1${i % 10},${i % 3 ? `"记录,${i}"` : ''}`,
+      );
+    const clean = lines.join('\n') + '\n';
+    const one = await run('clean.csv', clean);
+    // The same table with a total row under it needs the careful path.
+    const careful = await run('clean-total.csv', clean + '合计,,,,,,\n');
+    assert.equal(one.report.onePass, true);
+    assert.equal(careful.report.onePass, false);
+    assert.deepEqual(types(one.report), {
+      编号: 'integer',
+      机构名称: 'string',
+      区县: 'string',
+      床位数: 'integer',
+      评分: 'number',
+      成立日期: 'date',
+      备注: 'string',
+    });
+    assert.equal(one.report.rows, 3000);
+    assert.deepEqual(one.rows, careful.rows);
+    assert.deepEqual(one.report.columns, careful.report.columns);
+    assert.deepEqual(codes(careful.report), ['total_row']);
+    assert.deepEqual(codes(one.report), []);
+    // Spaces around text are trimmed on both paths; quoted commas stay in the value.
+    assert.equal(one.rows[6].机构名称, '明州市第7医院');
+    assert.equal(one.rows[0].备注, '记录,1');
+  });
+
+  test('a value past the sample that does not fit its column sends the file to the careful path', async () => {
+    const lines = ['编号,代码,数量,说明'];
+    for (let i = 1; i <= 100_050; i++) lines.push(`${i},${100 + (i % 800)},${i % 50},说明${i % 13}`);
+    // Row 100,050 — past the 100,000 rows that propose the types — breaks each rule once.
+    lines[lines.length - 1] = '1.5,007,-,说明';
+    const { report, rows } = await run('late.csv', lines.join('\n') + '\n');
+    assert.equal(report.onePass, false);
+    assert.deepEqual(types(report), { 编号: 'number', 代码: 'string', 数量: 'integer', 说明: 'string' });
+    assert.deepEqual(codes(report), ['placeholders']);
+    assert.deepEqual(rows.at(-1), { 编号: 1.5, 代码: '007', 数量: null, 说明: '说明' });
+    // A text table whose header comes again further down is cleaned the careful way too.
+    const text = 'a,b\nx,y\n' + 'p,q\n'.repeat(20) + 'a,b\nz,w\n';
+    const repeated = await run('pages.csv', text);
+    assert.equal(repeated.report.onePass, false);
+    assert.equal(repeated.report.rows, 22);
+    assert.ok(codes(repeated.report).includes('repeated_header'));
   });
 
   test('GBK text that begins with a megabyte of ASCII is still read as GBK', async () => {

@@ -52,11 +52,15 @@ export interface CsvSource {
   invalidEncoding: boolean;
 }
 
-const readCsv = (plan: CsvPlan, pad: boolean, rejects = false) =>
+/**
+ * The CSV's records as text columns c1, c2, …. Rows that do not parse are skipped (and kept in
+ * the `rejects` table when asked), or, `strict`, stop the read with an error.
+ */
+export const readCsv = (plan: CsvPlan, pad: boolean, errors: 'skip' | 'keep' | 'strict' = 'skip') =>
   `read_csv(${literal(plan.file)}, delim = ${literal(plan.delimiter)}, quote = '"', escape = '"', header = false,
     skip = ${plan.skipLines}, columns = {${plan.columns.map((col) => `${literal(col.stage)}: 'VARCHAR'`).join(', ')}},
-    auto_detect = false, null_padding = ${pad}, ignore_errors = true
-    ${rejects ? ", store_rejects = true, rejects_table = 'rejects', rejects_scan = 'rejects_scan'" : ''})`;
+    auto_detect = false, null_padding = ${pad}, ignore_errors = ${errors !== 'strict'}
+    ${errors === 'keep' ? ", store_rejects = true, rejects_table = 'rejects', rejects_scan = 'rejects_scan'" : ''})`;
 
 /**
  * Reads the CSV once, in parallel, into a Parquet file of text in file order: the checks that
@@ -65,7 +69,7 @@ const readCsv = (plan: CsvPlan, pad: boolean, rejects = false) =>
 async function stage(c: DuckDBConnection, plan: CsvPlan, pad: boolean) {
   await c.run('DROP TABLE IF EXISTS rejects; DROP TABLE IF EXISTS rejects_scan');
   await c.run(
-    `COPY (SELECT * FROM ${readCsv(plan, pad, true)}) TO ${literal(plan.stageFile)} (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 122880)`,
+    `COPY (SELECT * FROM ${readCsv(plan, pad, 'keep')}) TO ${literal(plan.stageFile)} (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 122880)`,
   );
   const [{ n }] = await rows<{ n: bigint }>(
     c,
@@ -254,7 +258,7 @@ const asTimestamp = (v: string) =>
   `CASE WHEN strlen(${v}) BETWEEN 8 AND 32 AND ${v} GLOB ${YEAR_FIRST} THEN TRY_CAST(replace(${v}, '/', '-') AS TIMESTAMP) END`;
 
 /** SQL that is true when a present value `v` is not of `type`. */
-function fails(type: FieldType, v: string): string {
+export function fails(type: FieldType, v: string): string {
   switch (type) {
     case 'boolean':
       return `${v} NOT IN ('true', 'false', 'TRUE', 'FALSE', 'True', 'False')`;
@@ -338,6 +342,42 @@ const present = (v: string) => `(NOT __h AND ${v} <> '' AND NOT (${isMarker(v)})
 const failing = (type: FieldType, v: string) =>
   `(NOT __h AND ${fails(type, v)} AND ${v} <> '' AND NOT (${isMarker(v)}))`;
 
+/** Rows of the file that propose each column's type, before the whole column confirms it. */
+export const SAMPLE_ROWS = 100_000;
+
+/**
+ * The type the rows of `sample` suggest for each column (the first in ORDER that every present
+ * value passes), with how many values it holds there. A column empty in the sample stays text:
+ * text holds whatever comes later.
+ */
+export async function proposeTypes(
+  c: DuckDBConnection,
+  columns: StagedColumn[],
+  sample: string,
+  header: string | null,
+): Promise<Map<string, { type: FieldType; present: number }>> {
+  const proposals = await sliced(
+    c,
+    columns,
+    (v, _col, k) => [
+      `count(*) FILTER (WHERE ${present(v)}) AS p_${k}`,
+      ...ORDER.slice(0, -1).map(
+        (t, j) => `count(*) FILTER (WHERE ${present(v)} AND ${fails(t, v)}) AS s${j}_${k}`,
+      ),
+    ],
+    sample,
+    header,
+  );
+  return new Map(
+    columns.map((col, k) => {
+      const counts = proposals.perColumn[k];
+      const j =
+        Number(counts.p) === 0 ? -1 : ORDER.slice(0, -1).findIndex((_, j) => Number(counts[`s${j}`]) === 0);
+      return [col.stage, { type: j === -1 ? 'string' : ORDER[j], present: Number(counts.p) }];
+    }),
+  );
+}
+
 /**
  * Decides each text column's type from every value it holds. The first rows propose a type; the
  * whole column must then confirm it, or the next type is tried. Columns the sample shows to be
@@ -364,27 +404,15 @@ export async function inferTypes(
   );
   const header = Number(hint.header) ? skip.header : null;
   const blankRows = Number(hint.blank) ? skip.blank : null;
-  const proposals = await sliced(
+  for (const [stage, proposal] of await proposeTypes(
     c,
     columns,
-    (v, _col, k) => [
-      `count(*) FILTER (WHERE ${present(v)}) AS p_${k}`,
-      ...ORDER.slice(0, -1).map(
-        (t, j) => `count(*) FILTER (WHERE ${present(v)} AND ${fails(t, v)}) AS s${j}_${k}`,
-      ),
-    ],
-    `(SELECT * FROM ${from} LIMIT 100000)`,
+    `(SELECT * FROM ${from} LIMIT ${SAMPLE_ROWS})`,
     header,
-  );
-  columns.forEach((col, k) => {
-    // A column empty in the sample stays text: text holds whatever comes later.
-    const j =
-      Number(proposals.perColumn[k].p) === 0
-        ? -1
-        : ORDER.slice(0, -1).findIndex((_, j) => Number(proposals.perColumn[k][`s${j}`]) === 0);
-    candidate.set(col.stage, j === -1 ? 'string' : ORDER[j]);
-    found.set(col.stage, { present: Number(proposals.perColumn[k].p), placeholders: 0 });
-  });
+  )) {
+    candidate.set(stage, proposal.type);
+    found.set(stage, { present: proposal.present, placeholders: 0 });
+  }
   let blank = 0;
   let repeatedHeaders = 0;
   for (let first = true; ; first = false) {
@@ -448,7 +476,9 @@ export function convert(col: { stage: string; type: FieldType }): string {
   const v = `trim(${x})`;
   switch (col.type) {
     case 'string':
-      return `NULLIF(${v}, '')`;
+      // trim() removes spaces only: a value that neither starts nor ends with one is kept as it
+      // is, which spares the copy of every string in the column.
+      return `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(${v}, '') ELSE ${x} END`;
     case 'integer':
       return `TRY_CAST(${x} AS BIGINT)`;
     case 'number':
@@ -462,19 +492,28 @@ export function convert(col: { stage: string; type: FieldType }): string {
   }
 }
 
-/** Writes the final table in file order, leaving out the rows `exclude` matches. */
+/**
+ * Writes the final table in file order, leaving out the rows `exclude` matches. Returns the
+ * smallest number of empty values in any column, from the writer's own statistics: when it is
+ * zero, no row of the file can be blank.
+ */
 export async function writeParquet(
   c: DuckDBConnection,
   target: string,
   from: string,
   columns: { name: string; expr: string }[],
   exclude: string[],
-): Promise<void> {
+): Promise<{ fewestNulls: number }> {
   const select = columns.map((col) => `${col.expr} AS ${ident(col.name)}`);
   const where = exclude.length ? `WHERE NOT (${exclude.map((e) => `(${e})`).join(' OR ')})` : '';
-  await c.run(
-    `COPY (SELECT ${select.join(', ')} FROM ${from} ${where}) TO ${literal(target)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
+  const [written] = await rows<{ column_statistics: { value: { key: string; value: string }[] }[] }>(
+    c,
+    `COPY (SELECT ${select.join(', ')} FROM ${from} ${where}) TO ${literal(target)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880, RETURN_STATS)`,
   );
+  const nulls = (written?.column_statistics ?? []).map((column) =>
+    Number(column.value.find((stat) => stat.key === 'null_count')?.value ?? Infinity),
+  );
+  return { fewestNulls: nulls.length ? Math.min(...nulls) : Infinity };
 }
 
 /** Nulls, distinct values, minimum and maximum of every column of a table expression. */

@@ -16,6 +16,7 @@ import {
   type StagedColumn,
   type TypedColumn,
 } from './load.ts';
+import { loadDirect } from './direct.ts';
 import { cleanNames, detectLayout, footerRows, tooManyColumns } from './sniff.ts';
 import { asUtf8, readHead, sampleText, tailText } from './text.ts';
 import { xlsxToCsv } from './xlsx.ts';
@@ -117,9 +118,11 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
   opts.signal?.addEventListener('abort', interrupt);
   try {
     progress(0.05, 'reading');
+    const parquetFile = path.join(opts.tmpDir, 'data.parquet');
     let staged: StagedColumn[];
     let typed: TypedColumn[];
-    let from: string;
+    let from = '';
+    let written = false;
     const exclude: string[] = [];
     if (format === 'json' || format === 'ndjson') {
       const text = await asUtf8(file, opts.tmpDir, {
@@ -200,39 +203,48 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
         columns: staged,
         padShortRows: format === 'xlsx',
       };
-      let source = await scanCsv(c, plan, footer);
-      if (source.invalidEncoding) {
-        // Valid UTF-8 at the top and not further down: read it again, repaired.
-        const repaired = await asUtf8(file, opts.tmpDir, { repair: true, signal: opts.signal });
-        temporary.push(repaired.file);
-        problems.push(...repaired.problems);
-        report.encoding = repaired.encoding;
-        source = await scanCsv(c, { ...plan, file: repaired.file }, footer);
-      }
-      problems.push(...source.problems);
-      from = source.from;
-      progress(0.35, 'typing');
       const skip = skippedRows(staged, layout.headerRows === 1);
-      const inferred = await inferTypes(c, staged, from, skip);
-      typed = inferred.columns;
-      // Filters cost a pass over every row: only added when there is something to leave out.
-      if (inferred.blank) {
-        exclude.push(skip.blank);
-        problems.push(blankProblem(inferred.blank));
-      }
-      if (skip.header && inferred.repeatedHeaders) {
-        exclude.push(skip.header);
-        problems.push(
-          problem(
-            'repeated_header',
-            'info',
-            `数据中有 ${inferred.repeatedHeaders} 行重复的表头，已去除`,
-            `${inferred.repeatedHeaders} repeated header rows inside the data were removed`,
-            {
-              count: inferred.repeatedHeaders,
-            },
-          ),
-        );
+      const direct = footer.every((f) => f.kind === 'blank')
+        ? await loadDirect(c, plan, skip.header, parquetFile, opts.signal)
+        : null;
+      report.onePass = direct !== null;
+      if (direct) {
+        typed = direct;
+        written = true;
+      } else {
+        let source = await scanCsv(c, plan, footer);
+        if (source.invalidEncoding) {
+          // Valid UTF-8 at the top and not further down: read it again, repaired.
+          const repaired = await asUtf8(file, opts.tmpDir, { repair: true, signal: opts.signal });
+          temporary.push(repaired.file);
+          problems.push(...repaired.problems);
+          report.encoding = repaired.encoding;
+          source = await scanCsv(c, { ...plan, file: repaired.file }, footer);
+        }
+        problems.push(...source.problems);
+        from = source.from;
+        progress(0.35, 'typing');
+        const inferred = await inferTypes(c, staged, from, skip);
+        typed = inferred.columns;
+        // Filters cost a pass over every row: only added when there is something to leave out.
+        if (inferred.blank) {
+          exclude.push(skip.blank);
+          problems.push(blankProblem(inferred.blank));
+        }
+        if (skip.header && inferred.repeatedHeaders) {
+          exclude.push(skip.header);
+          problems.push(
+            problem(
+              'repeated_header',
+              'info',
+              `数据中有 ${inferred.repeatedHeaders} 行重复的表头，已去除`,
+              `${inferred.repeatedHeaders} repeated header rows inside the data were removed`,
+              {
+                count: inferred.repeatedHeaders,
+              },
+            ),
+          );
+        }
       }
     }
 
@@ -267,15 +279,15 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
       );
 
     progress(0.55, 'writing');
-    const parquetFile = path.join(opts.tmpDir, 'data.parquet');
     const json = format === 'json' || format === 'ndjson';
-    await writeParquet(
-      c,
-      parquetFile,
-      from,
-      typed.map((t) => ({ name: t.name, expr: json ? ident(t.stage) : convert(t) })),
-      exclude,
-    );
+    if (!written)
+      await writeParquet(
+        c,
+        parquetFile,
+        from,
+        typed.map((t) => ({ name: t.name, expr: json ? ident(t.stage) : convert(t) })),
+        exclude,
+      );
     progress(0.8, 'profiling');
     const stats = await profile(c, `read_parquet(${literal(parquetFile)})`, [], typed);
     if (stats.rows === 0)
