@@ -10,6 +10,7 @@ import {
   writeParquet,
   type CsvPlan,
   type TypedColumn,
+  type Written,
 } from './load.ts';
 
 /**
@@ -44,7 +45,8 @@ function checked(col: TypedColumn): string {
 }
 
 /**
- * Writes `target` from the CSV in one pass and returns the columns' types, or returns null
+ * Writes `target` from the CSV in one pass and returns the columns' types and the writer's
+ * statistics, or returns null
  * (leaving nothing behind) when the file needs the careful path. `header` is the SQL (over the
  * text columns) that recognises a repeated header row, when the table has a one-row header.
  */
@@ -54,7 +56,7 @@ export async function loadDirect(
   header: string | null,
   target: string,
   signal?: AbortSignal,
-): Promise<TypedColumn[] | null> {
+): Promise<{ columns: TypedColumn[]; written: Written } | null> {
   const proposed = await proposeTypes(
     c,
     plan.columns,
@@ -68,7 +70,7 @@ export async function loadDirect(
   // A column without a name or a value in the sample may be one of the empty columns
   // spreadsheets trail, which the careful path removes.
   if (typed.some((t) => t.invented && t.present === 0)) return null;
-  let written: { fewestNulls: number };
+  let written: Written;
   try {
     written = await writeParquet(
       c,
@@ -90,7 +92,7 @@ export async function loadDirect(
     .filter((t) => !t.invented)
     .sort((a, b) => Number(b.type === 'string') - Number(a.type === 'string'))[0];
   const notData = [
-    ...(written.fewestNulls > 0 ? [blank] : []),
+    ...([...written.columns.values()].every((col) => col.nulls > 0) ? [blank] : []),
     ...(header && lead
       ? [
           `${lead.type === 'string' ? ident(lead.name) : `CAST(${ident(lead.name)} AS VARCHAR)`} = ${literal(lead.name)}`,
@@ -107,5 +109,5 @@ export async function loadDirect(
       return null;
     }
   }
-  return typed;
+  return { columns: typed, written };
 }

@@ -253,7 +253,7 @@ const CN_TIMES = fmtList([
 // lazily, so the slower parsers see only what the fast cast refused.
 const YEAR_FIRST = `'[0-9][0-9][0-9][0-9][-/.]*'`;
 const asDate = (v: string) =>
-  `CASE WHEN strlen(${v}) BETWEEN 8 AND 10 AND ${v} GLOB ${YEAR_FIRST} THEN TRY_CAST(replace(${v}, '.', '-') AS DATE) END`;
+  `CASE WHEN strlen(${v}) BETWEEN 8 AND 10 AND ${v} GLOB ${YEAR_FIRST} THEN coalesce(TRY_CAST(${v} AS DATE), TRY_CAST(replace(${v}, '.', '-') AS DATE)) END`;
 const asTimestamp = (v: string) =>
   `CASE WHEN strlen(${v}) BETWEEN 8 AND 32 AND ${v} GLOB ${YEAR_FIRST} THEN TRY_CAST(replace(${v}, '/', '-') AS TIMESTAMP) END`;
 
@@ -473,12 +473,11 @@ export async function inferTypes(
  */
 export function convert(col: { stage: string; type: FieldType }): string {
   const x = ident(col.stage);
-  const v = `trim(${x})`;
+  // trim() removes spaces only, and copies every value: most values have none to remove.
+  const v = `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN trim(${x}) ELSE ${x} END`;
   switch (col.type) {
     case 'string':
-      // trim() removes spaces only: a value that neither starts nor ends with one is kept as it
-      // is, which spares the copy of every string in the column.
-      return `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(${v}, '') ELSE ${x} END`;
+      return `NULLIF(${v}, '')`;
     case 'integer':
       return `TRY_CAST(${x} AS BIGINT)`;
     case 'number':
@@ -492,10 +491,27 @@ export function convert(col: { stage: string; type: FieldType }): string {
   }
 }
 
+/** What the Parquet writer counted of each column while writing (its footer statistics). */
+export interface WrittenColumn {
+  nulls: number;
+  /** As text; absent when every value is empty. */
+  min?: string;
+  max?: string;
+}
+
+export interface Written {
+  rows: number;
+  columns: Map<string, WrittenColumn>;
+}
+
+/** The column name in RETURN_STATS, which quotes it as an identifier. */
+const unquote = (key: string) =>
+  key.length > 1 && key.startsWith('"') && key.endsWith('"') ? key.slice(1, -1).replace(/""/g, '"') : key;
+
 /**
- * Writes the final table in file order, leaving out the rows `exclude` matches. Returns the
- * smallest number of empty values in any column, from the writer's own statistics: when it is
- * zero, no row of the file can be blank.
+ * Writes the final table in file order, leaving out the rows `exclude` matches, and returns the
+ * writer's own statistics: the rows, and each column's empty values, minimum and maximum — what
+ * a profile would otherwise read the whole file again for.
  */
 export async function writeParquet(
   c: DuckDBConnection,
@@ -503,28 +519,60 @@ export async function writeParquet(
   from: string,
   columns: { name: string; expr: string }[],
   exclude: string[],
-): Promise<{ fewestNulls: number }> {
+): Promise<Written> {
   const select = columns.map((col) => `${col.expr} AS ${ident(col.name)}`);
   const where = exclude.length ? `WHERE NOT (${exclude.map((e) => `(${e})`).join(' OR ')})` : '';
-  const [written] = await rows<{ column_statistics: { value: { key: string; value: string }[] }[] }>(
+  const [written] = await rows<{
+    count: bigint;
+    column_statistics: { key: string; value: { key: string; value: string }[] }[];
+  }>(
     c,
     `COPY (SELECT ${select.join(', ')} FROM ${from} ${where}) TO ${literal(target)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880, RETURN_STATS)`,
   );
-  const nulls = (written?.column_statistics ?? []).map((column) =>
-    Number(column.value.find((stat) => stat.key === 'null_count')?.value ?? Infinity),
-  );
-  return { fewestNulls: nulls.length ? Math.min(...nulls) : Infinity };
+  const stats = new Map<string, WrittenColumn>();
+  for (const column of written.column_statistics ?? []) {
+    const stat = new Map(column.value.map((kv) => [kv.key, kv.value]));
+    stats.set(unquote(column.key), {
+      nulls: Number(stat.get('null_count') ?? 0),
+      ...(stat.has('min') && { min: stat.get('min') }),
+      ...(stat.has('max') && { max: stat.get('max') }),
+    });
+  }
+  return { rows: Number(written.count), columns: stats };
 }
 
-/** Nulls, distinct values, minimum and maximum of every column of a table expression. */
+/** A minimum or maximum as the writer printed it, as the profile reports it. */
+function writtenScalar(text: string | undefined, type: FieldType): ColumnProfile['min'] {
+  if (text === undefined) return null;
+  switch (type) {
+    case 'integer':
+      return cell(BigInt(text), type);
+    case 'number':
+      return cell(Number(text), type);
+    case 'boolean':
+      return text === '1' || text === 'true';
+    case 'datetime':
+      return text.slice(0, 19);
+    default:
+      return text.slice(0, 100);
+  }
+}
+
+/**
+ * Nulls, distinct values, minimum and maximum of every column of a table expression. With the
+ * writer's statistics of the same table (`written`), only the distinct values are counted.
+ */
 export async function profile(
   c: DuckDBConnection,
   from: string,
   params: unknown[],
   columns: { name: string; type: FieldType }[],
+  written?: Written,
 ): Promise<{ rows: number; columns: ColumnProfile[] }> {
-  const [{ n }] = await rows<{ n: bigint }>(c, `SELECT count(*) AS n FROM ${from}`, params);
-  const total = Number(n);
+  const total = written
+    ? written.rows
+    : Number((await rows<{ n: bigint }>(c, `SELECT count(*) AS n FROM ${from}`, params))[0].n);
+  const known = (name: string) => (written?.columns.has(name) ? written.columns.get(name) : undefined);
   const approximate = total > 1_000_000;
   const out: ColumnProfile[] = [];
   for (let start = 0; start < columns.length; start += 100) {
@@ -532,10 +580,8 @@ export async function profile(
     const aggregates = slice.flatMap((col, k) => {
       const x = ident(col.name);
       return [
-        `count(${x}) AS c${k}`,
         approximate ? `approx_count_distinct(${x}) AS d${k}` : `count(DISTINCT ${x}) AS d${k}`,
-        `min(${x}) AS lo${k}`,
-        `max(${x}) AS hi${k}`,
+        ...(known(col.name) ? [] : [`count(${x}) AS c${k}`, `min(${x}) AS lo${k}`, `max(${x}) AS hi${k}`]),
       ];
     });
     const [s] = await rows<Record<string, unknown>>(
@@ -548,15 +594,16 @@ export async function profile(
         const p = cell(v, col.type);
         return typeof p === 'string' ? p.slice(0, 100) : p;
       };
+      const stats = known(col.name);
       out.push({
         name: col.name,
         type: col.type,
         sqlType: SQL_TYPE[col.type],
-        nulls: total - Number(s[`c${k}`]),
+        nulls: stats ? stats.nulls : total - Number(s[`c${k}`]),
         distinct: Number(s[`d${k}`]),
         ...(approximate && { distinctApproximate: true }),
-        min: scalar(s[`lo${k}`]),
-        max: scalar(s[`hi${k}`]),
+        min: stats ? writtenScalar(stats.min, col.type) : scalar(s[`lo${k}`]),
+        max: stats ? writtenScalar(stats.max, col.type) : scalar(s[`hi${k}`]),
       });
     });
   }

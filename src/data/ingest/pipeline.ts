@@ -15,6 +15,7 @@ import {
   writeParquet,
   type StagedColumn,
   type TypedColumn,
+  type Written,
 } from './load.ts';
 import { loadDirect } from './direct.ts';
 import { cleanNames, detectLayout, footerRows, tooManyColumns } from './sniff.ts';
@@ -122,7 +123,7 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
     let staged: StagedColumn[];
     let typed: TypedColumn[];
     let from = '';
-    let written = false;
+    let written: Written | null = null;
     const exclude: string[] = [];
     if (format === 'json' || format === 'ndjson') {
       const text = await asUtf8(file, opts.tmpDir, {
@@ -209,8 +210,7 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
         : null;
       report.onePass = direct !== null;
       if (direct) {
-        typed = direct;
-        written = true;
+        ({ columns: typed, written } = direct);
       } else {
         let source = await scanCsv(c, plan, footer);
         if (source.invalidEncoding) {
@@ -280,16 +280,15 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
 
     progress(0.55, 'writing');
     const json = format === 'json' || format === 'ndjson';
-    if (!written)
-      await writeParquet(
-        c,
-        parquetFile,
-        from,
-        typed.map((t) => ({ name: t.name, expr: json ? ident(t.stage) : convert(t) })),
-        exclude,
-      );
+    written ??= await writeParquet(
+      c,
+      parquetFile,
+      from,
+      typed.map((t) => ({ name: t.name, expr: json ? ident(t.stage) : convert(t) })),
+      exclude,
+    );
     progress(0.8, 'profiling');
-    const stats = await profile(c, `read_parquet(${literal(parquetFile)})`, [], typed);
+    const stats = await profile(c, `read_parquet(${literal(parquetFile)})`, [], typed, written);
     if (stats.rows === 0)
       throw new IngestError('no_rows', {
         zh: '文件只有表头，没有数据行',
