@@ -10,6 +10,7 @@ import {
 import { loadDemo, reindexAll, DEMO_PASSWORD } from '../catalog/index.ts';
 import type { Role } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
+import { blobHandlers } from './blobs.ts';
 
 export interface Progress {
   update(done: number, total: number): void;
@@ -136,4 +137,6 @@ export const handlers: Record<string, Handler> = {
     );
     return 0;
   },
+
+  ...blobHandlers,
 };

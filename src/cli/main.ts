@@ -13,6 +13,7 @@ import { DomainError, Roles, type Role } from '../core/index.ts';
 import { serveExtensions } from './extensions.ts';
 import { handlers, terminalProgress, type Args } from './commands.ts';
 import { callAdminSocket, serveAdminSocket } from './admin-socket.ts';
+import { DURATION_HINT, parseDuration } from './blobs.ts';
 import { startWorker } from '../platform/index.ts';
 import { dataJobHandlers } from '../data/index.ts';
 
@@ -45,12 +46,28 @@ const program = new Command('kaifang').description(
   'Kaifang (开放): government open data and sharing platform',
 );
 
+/** On SIGINT or SIGTERM: close, then exit. A running job goes back to the queue for another worker. */
+function closeOnSignal(close: () => Promise<void>): void {
+  const stop = async () => {
+    await close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+const ONE_PROCESS =
+  'the embedded database (PGlite) opens in one process only, so its jobs run inside `kaifang serve`';
+
 program
   .command('serve')
   .description('run the portal and API')
   .option('--demo', 'load the demo catalogue into an empty database (same as KAIFANG_DEMO=1)')
-  .action(async (opts: { demo?: boolean }) => {
+  .option('--no-worker', 'run no ingestion jobs here: leave them to `kaifang worker` processes')
+  .action(async (opts: { demo?: boolean; worker: boolean }) => {
     const config = loadConfig();
+    if (!opts.worker && !config.databaseUrl)
+      throw new Error(`serve --no-worker needs DATABASE_URL (PostgreSQL): ${ONE_PROCESS}`);
     const ctx = await openContext(config);
     if (opts.demo || config.demo) {
       if (config.production)
@@ -58,23 +75,42 @@ program
       await handlers.demo(ctx, {}, { out: console.log, err: console.error, progress: terminalProgress });
     }
     const app = await buildApp(ctx, await serveExtensions());
-    // Every server also works the job queue (ingestion); servers on one database share it safely.
-    const worker = startWorker(ctx, dataJobHandlers);
+    // Servers work the job queue (ingestion) too unless told not to; any number share it safely.
+    const worker = opts.worker ? startWorker(ctx, dataJobHandlers) : null;
     const closeSocket =
       ctx.database.kind === 'pglite' ? serveAdminSocket(ctx, config.dataDir) : async () => {};
-    const close = async () => {
-      await worker.stop();
+    closeOnSignal(async () => {
+      await worker?.stop();
       await closeSocket();
       await app.close();
       await ctx.database.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', close);
-    process.once('SIGTERM', close);
+    });
     await app.listen({ port: config.port, host: config.host });
     ctx.logger.info(
-      { database: config.databaseUrl ? redact(config.databaseUrl) : `pglite:${config.dataDir}` },
+      {
+        database: config.databaseUrl ? redact(config.databaseUrl) : `pglite:${config.dataDir}`,
+        worker: worker?.id ?? null,
+      },
       `Kaifang listening on http://${config.host}:${config.port}`,
+    );
+  });
+
+program
+  .command('worker')
+  .description('run ingestion jobs only, one at a time, without HTTP (needs DATABASE_URL)')
+  .action(async () => {
+    const config = loadConfig();
+    if (!config.databaseUrl)
+      throw new Error(`kaifang worker needs DATABASE_URL (PostgreSQL): ${ONE_PROCESS}`);
+    const ctx = await openContext(config);
+    const worker = startWorker(ctx, dataJobHandlers);
+    closeOnSignal(async () => {
+      await worker.stop();
+      await ctx.database.close();
+    });
+    ctx.logger.info(
+      { database: redact(config.databaseUrl), worker: worker.id },
+      'Kaifang job worker started',
     );
   });
 
@@ -150,6 +186,21 @@ program
   .description('rebuild the search index of every dataset (safe while the portal serves)')
   .option('--batch <n>', 'datasets per transaction (default 1000)', batchSize)
   .action((opts: Args) => run('reindex', opts));
+
+const minAge = (v: string): string => {
+  if (parseDuration(v) === null) throw new InvalidArgumentError(`min-age must be ${DURATION_HINT}`);
+  return v;
+};
+program
+  .command('blobs')
+  .description('the blob store: uploaded files and their Parquet conversions')
+  .command('gc')
+  .description('delete blobs that no version refers to any more (run from a timer, e.g. daily)')
+  .option('--dry-run', 'list what would be deleted, delete nothing')
+  .option('--min-age <duration>', 'keep blobs written more recently than this', minAge, '24h')
+  .action((opts: { dryRun?: boolean; minAge: string }) =>
+    run('blobs-gc', { minAge: opts.minAge, dryRun: opts.dryRun ? '1' : undefined }),
+  );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);

@@ -4,7 +4,15 @@ export { systemClock, ManualClock, type Clock } from './clock.ts';
 export { openDatabase, EmbeddedDatabaseBusy, sql, type Database, type Kdb, type Schema } from './db/index.ts';
 export { migrate, listMigrations } from './migrations/index.ts';
 export { openContext, type Context } from './context.ts';
-export { openBlobStore, BlobTooLarge, type BlobStore, type BlobRef } from './blob/index.ts';
+export {
+  openBlobStore,
+  BlobTooLarge,
+  collectGarbage,
+  type BlobStore,
+  type BlobRef,
+  type BlobInfo,
+  type GcSummary,
+} from './blob/index.ts';
 export {
   enqueueJob,
   getJob,

@@ -1,76 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../../src/platform/index.ts';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/kaifang.js');
-
-function kaifang(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-async function serve(
-  env: Record<string, string>,
-  ...args: string[]
-): Promise<{ url: string; child: ChildProcess; stderr: () => string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [bin, 'serve', ...args], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), ...env },
-  });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    child,
-    stderr: () => err,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-const api = async (url: string, method: string, p: string, token?: string, body?: unknown) => {
-  const res = await fetch(url + p, {
-    method,
-    headers: {
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-};
+import { api, kaifang, serve } from './helpers.ts';
 
 describe('kaifang CLI on the embedded database', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-cli-'));

@@ -10,10 +10,13 @@ import { Readable } from 'node:stream';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   BlobTooLarge,
+  collectGarbage,
   fileBlobStore,
   s3BlobStore,
   parseS3Url,
+  type BlobInfo,
   type BlobStore,
+  type GcOptions,
 } from '../../src/platform/blob/index.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -80,6 +83,52 @@ function contract(name: string, open: () => Promise<{ store: BlobStore; scratch:
       await store.delete(ref.key);
       assert.equal(await store.has(ref.key), false);
       await assert.rejects(store.localPath('../../etc/passwd'), /not a blob key/);
+    });
+
+    test('list pages through every blob with size and modified time; storing again renews it', async () => {
+      const body = Buffer.from('a listed blob');
+      const ref = await store.put(Readable.from([body]));
+      const first = (await store.stat(ref.key))!;
+      assert.equal(first.size, body.length);
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // S3 keeps modified times to the second
+      await store.put(Readable.from([body]));
+      const renewed = (await store.stat(ref.key))!;
+      assert.ok(renewed.modified > first.modified, 'the same content stored again is recent again');
+      const listed: BlobInfo[] = [];
+      for await (const page of store.list()) listed.push(...page);
+      const found = listed.find((b) => b.key === ref.key);
+      assert.equal(found?.size, body.length);
+      assert.equal(
+        Math.floor(found!.modified.getTime() / 1000),
+        Math.floor(renewed.modified.getTime() / 1000),
+      );
+      assert.ok(listed.every((b) => /^[0-9a-f]{64}$/.test(b.key)));
+      assert.equal(await store.stat('0'.repeat(64)), null);
+    });
+
+    test('garbage collection deletes old blobs that nothing refers to; a dry run deletes none', async () => {
+      const keep = await store.put(Readable.from([Buffer.from('still referenced')]));
+      const drop = await store.put(Readable.from([Buffer.from('no longer referenced')]));
+      const day = 86_400_000;
+      const gc = (opts: Partial<GcOptions>) =>
+        collectGarbage(store, {
+          referenced: async (keys) => new Set(keys.filter((k) => k !== drop.key)),
+          minAgeMs: day,
+          dryRun: false,
+          now: new Date(Date.now() + 2 * day),
+          ...opts,
+        });
+      assert.equal((await gc({ dryRun: true })).deleted, 1);
+      assert.equal(await store.has(drop.key), true, 'a dry run deletes nothing');
+      const deleted: string[] = [];
+      const summary = await gc({ onDelete: (b) => deleted.push(b.key) });
+      assert.deepEqual(deleted, [drop.key]);
+      assert.equal(summary.bytesFreed, drop.size);
+      assert.equal(await store.has(drop.key), false);
+      assert.equal(await store.has(keep.key), true);
+      const young = await gc({ referenced: async () => new Set(), now: new Date() });
+      assert.equal(young.deleted, 0, 'blobs younger than the minimum age stay, referenced or not');
+      assert.equal(await store.has(keep.key), true);
     });
   });
 }

@@ -4,7 +4,8 @@ import { fileBlobStore } from './file-store.ts';
 import { s3BlobStore } from './s3-store.ts';
 import type { BlobStore } from './store.ts';
 
-export type { BlobStore, BlobRef } from './store.ts';
+export type { BlobStore, BlobRef, BlobInfo } from './store.ts';
+export { collectGarbage, type GcOptions, type GcSummary } from './gc.ts';
 export { BlobTooLarge, spool } from './spool.ts';
 export { fileBlobStore } from './file-store.ts';
 export { s3BlobStore, parseS3Url } from './s3-store.ts';

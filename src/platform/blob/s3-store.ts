@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
+  paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
-import { assertKey, keyPath, spool, type Spooled } from './spool.ts';
-import type { BlobRef, BlobStore } from './store.ts';
+import { assertKey, keyOfPath, keyPath, LIST_PAGE, spool, type Spooled } from './spool.ts';
+import type { BlobInfo, BlobRef, BlobStore } from './store.ts';
 import { sha256File } from './hash.ts';
 
 /**
@@ -59,27 +61,39 @@ export function s3BlobStore(url: string, localDir: string): BlobStore {
     assertKey(key);
     return cfg.prefix + keyPath(key);
   };
-  const has = async (key: string) => {
+  const stat = async (key: string): Promise<BlobInfo | null> => {
     try {
-      await client.send(new HeadObjectCommand({ Bucket: cfg.bucket, Key: objectKey(key) }));
-      return true;
+      const r = await client.send(new HeadObjectCommand({ Bucket: cfg.bucket, Key: objectKey(key) }));
+      return { key, size: r.ContentLength ?? 0, modified: r.LastModified ?? new Date() };
     } catch (err) {
-      if (missing(err)) return false;
+      if (missing(err)) return null;
       throw err;
     }
   };
+  const upload = (s: Spooled) =>
+    client.send(
+      new PutObjectCommand({
+        Bucket: cfg.bucket,
+        Key: objectKey(s.sha256),
+        Body: fs.createReadStream(s.file),
+        ContentLength: s.size,
+      }),
+    );
+  /** Copying an object onto itself is how S3 renews its modified time without moving the bytes. */
+  const renew = (key: string) =>
+    client.send(
+      new CopyObjectCommand({
+        Bucket: cfg.bucket,
+        Key: objectKey(key),
+        CopySource: `${cfg.bucket}/${objectKey(key).split('/').map(encodeURIComponent).join('/')}`,
+        MetadataDirective: 'REPLACE',
+      }),
+    );
   const commit = async (s: Spooled): Promise<BlobRef> => {
     try {
-      if (!(await has(s.sha256))) {
-        await client.send(
-          new PutObjectCommand({
-            Bucket: cfg.bucket,
-            Key: objectKey(s.sha256),
-            Body: fs.createReadStream(s.file),
-            ContentLength: s.size,
-          }),
-        );
-      }
+      if (!(await stat(s.sha256))) await upload(s);
+      // Objects past S3's 5 GB copy limit, or stores without self-copy, get the bytes again.
+      else await renew(s.sha256).catch(() => upload(s));
       return { key: s.sha256, size: s.size };
     } finally {
       await fs.promises.rm(s.file, { force: true });
@@ -97,7 +111,8 @@ export function s3BlobStore(url: string, localDir: string): BlobStore {
       const { sha256, size } = await sha256File(file);
       return commit({ file, sha256, size });
     },
-    has,
+    has: async (key) => (await stat(key)) !== null,
+    stat,
     read,
     async localPath(key) {
       assertKey(key);
@@ -115,6 +130,20 @@ export function s3BlobStore(url: string, localDir: string): BlobStore {
     async delete(key) {
       await client.send(new DeleteObjectCommand({ Bucket: cfg.bucket, Key: objectKey(key) }));
       await fs.promises.rm(path.join(cache, keyPath(key)), { force: true });
+    },
+    async *list() {
+      const pages = paginateListObjectsV2(
+        { client, pageSize: LIST_PAGE },
+        { Bucket: cfg.bucket, Prefix: cfg.prefix },
+      );
+      for await (const page of pages) {
+        const blobs: BlobInfo[] = [];
+        for (const o of page.Contents ?? []) {
+          const key = keyOfPath((o.Key ?? '').slice(cfg.prefix.length));
+          if (key) blobs.push({ key, size: o.Size ?? 0, modified: o.LastModified ?? new Date() });
+        }
+        if (blobs.length) yield blobs;
+      }
     },
   };
 }

@@ -55,8 +55,19 @@ export async function spool(
 
 /** Blob keys are sha256 hex digests; anything else is refused before it reaches a path or an S3 key. */
 export function assertKey(key: string): void {
-  if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`not a blob key: ${key.slice(0, 80)}`);
+  if (!isKey(key)) throw new Error(`not a blob key: ${key.slice(0, 80)}`);
 }
+
+export const isKey = (key: string) => /^[0-9a-f]{64}$/.test(key);
 
 /** `ab/cd/abcd…`: two levels of fan-out keep directories small on any filesystem. */
 export const keyPath = (key: string) => `${key.slice(0, 2)}/${key.slice(2, 4)}/${key}`;
+
+/** The key a relative path names, or null when it is not a blob's own path (`ab/cd/abcd…`). */
+export function keyOfPath(relative: string): string | null {
+  const key = relative.slice(relative.lastIndexOf('/') + 1);
+  return isKey(key) && keyPath(key) === relative ? key : null;
+}
+
+/** Listings come in pages of this many blobs: one page is one batch for whoever reads them. */
+export const LIST_PAGE = 1000;

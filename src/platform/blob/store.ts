@@ -6,10 +6,16 @@ export interface BlobRef {
   size: number;
 }
 
+/** A blob as the store lists it: when it was last written, so fresh ones can be left alone. */
+export interface BlobInfo extends BlobRef {
+  modified: Date;
+}
+
 /**
  * Where uploaded files and their Parquet conversions live (design §10): a directory on this
  * machine, or S3-compatible object storage shared by every node. Writes are atomic: a blob is
- * either absent or complete, never half-written.
+ * either absent or complete, never half-written. Storing content that is already there renews
+ * its modified time: garbage collection spares recent blobs, and a re-upload is recent.
  */
 export interface BlobStore {
   readonly kind: 'file' | 's3';
@@ -27,4 +33,11 @@ export interface BlobStore {
   /** Directories `localPath` answers from: the only ones the query engine may read. */
   readonly localRoots: string[];
   delete(key: string): Promise<void>;
+  /** The blob's size and last write, or null when it is absent. */
+  stat(key: string): Promise<BlobInfo | null>;
+  /**
+   * Every blob in the store, page by page. Anything else found there (temporary files, objects
+   * that are not named by a sha256) is not a blob and is never listed.
+   */
+  list(): AsyncIterable<BlobInfo[]>;
 }

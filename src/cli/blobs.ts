@@ -1,0 +1,70 @@
+import { collectGarbage, openBlobStore, type Context, type Kdb } from '../platform/index.ts';
+import type { Handler } from './commands.ts';
+
+const UNITS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `90s`, `30m`, `24h`, `7d` in milliseconds; null for anything else. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d{1,6})([smhd])$/.exec(text.trim());
+  return m ? Number(m[1]) * UNITS[m[2] as keyof typeof UNITS] : null;
+}
+
+export const DURATION_HINT = 'a whole number with s, m, h or d, e.g. 24h, 30m, 7d';
+
+const formatBytes = (n: number) => {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${i ? n.toFixed(1) : n} ${units[i]}`;
+};
+
+/**
+ * Of these blob keys, the ones a row still names. Every column that holds a blob key belongs
+ * here: a column left out would have its blobs deleted from under it.
+ */
+async function referencedBlobs(db: Kdb, keys: string[]): Promise<Set<string>> {
+  const versions = await db
+    .selectFrom('distribution_version')
+    .select(['raw_key', 'parquet_key'])
+    .where((eb) => eb.or([eb('raw_key', 'in', keys), eb('parquet_key', 'in', keys)]))
+    .execute();
+  // The current version's raw key, copied as DCAT metadata: normally a version names it too.
+  const distributions = await db
+    .selectFrom('distribution')
+    .select('checksum')
+    .where('checksum', 'in', keys)
+    .execute();
+  const named = new Set<string | null>([
+    ...versions.flatMap((v) => [v.raw_key, v.parquet_key]),
+    ...distributions.map((d) => d.checksum),
+  ]);
+  return new Set(keys.filter((k) => named.has(k)));
+}
+
+export const blobHandlers: Record<string, Handler> = {
+  /** Deletes the blobs no version refers to any more (run from a timer, e.g. daily). */
+  async 'blobs-gc'(ctx: Context, args, io) {
+    const minAgeMs = parseDuration(args.minAge ?? '24h');
+    if (minAgeMs === null) {
+      io.err(`--min-age must be ${DURATION_HINT} (got "${args.minAge}")`);
+      return 1;
+    }
+    const dryRun = args.dryRun === '1';
+    const [verb, freed] = dryRun ? ['to delete', 'to free'] : ['deleted', 'freed'];
+    const s = await collectGarbage(openBlobStore(ctx.config), {
+      referenced: (keys) => referencedBlobs(ctx.db, keys),
+      minAgeMs,
+      dryRun,
+      now: ctx.clock.now(),
+      onDelete: (b) => io.out(`${dryRun ? 'would delete' : 'deleted'} ${b.key} (${formatBytes(b.size)})`),
+      onPage: (t) => io.err(`checked ${t.checked} blobs, ${t.deleted} ${verb}`),
+    });
+    io.out(
+      `${dryRun ? 'dry run: ' : ''}${s.checked} blobs checked: ${s.checked - s.deleted} kept (${s.referenced} referenced, ${s.young} newer than ${args.minAge ?? '24h'}), ${s.deleted} ${verb}, ${formatBytes(s.bytesFreed)} ${freed}`,
+    );
+    return 0;
+  },
+};
