@@ -37,7 +37,10 @@ import {
 } from '../access/index.ts';
 import { sql, type Context, type Kdb, type Schema } from '../platform/index.ts';
 import {
+  bitOf,
+  codeOf,
   correctQuery,
+  decodeCounts,
   fieldCondition,
   highlight,
   indexDataset,
@@ -51,6 +54,7 @@ import {
   type Relation,
   type SearchQuery,
 } from './search/index.ts';
+import { alsoUsedBy, firstCountedDay } from './also-used.ts';
 
 type Row = Selectable<Schema['dataset']> & { org_name: string; org_code: string };
 
@@ -180,11 +184,14 @@ function visibleTo(
   const scope = unpublishedScope(actor);
   if (scope === null) return sql<boolean>`true`;
   const column = (name: string) => sql.ref(`${table}.${name}`);
-  const published = sql<boolean>`${column('status')} = 'published'`;
+  // The search index holds codes for these values (migration 006).
+  const value = (facet: 'status' | 'open_tier', v: string) =>
+    table === 'dataset' ? sql`${v}` : codeOf(facet, v);
+  const published = sql<boolean>`${column('status')} = ${value('status', 'published')}`;
   if (!scope.length)
     return ctx.config.workflow.listUnopened
       ? published
-      : sql<boolean>`(${published} AND ${column('open_tier')} <> 'not_open')`;
+      : sql<boolean>`(${published} AND ${column('open_tier')} IS DISTINCT FROM ${value('open_tier', 'not_open')})`;
   return sql<boolean>`(${published} OR ${column('org_id')} IN (${sql.join(scope)}))`;
 }
 
@@ -231,8 +238,9 @@ function filtered(db: Kdb, visible: Condition, f: DatasetFilter, sq: SearchQuery
     ])
     .$if(sortColumn !== null, (qb) => qb.select(sortColumn!))
     .where(visible);
-  if (f.shareTier) q = q.where('dataset_search.share_tier', '=', f.shareTier);
-  if (f.status) q = q.where('dataset_search.status', '=', f.status);
+  if (f.shareTier)
+    q = q.where(sql<boolean>`dataset_search.share_tier = ${codeOf('share_tier', f.shareTier)}`);
+  if (f.status) q = q.where(sql<boolean>`dataset_search.status = ${codeOf('status', f.status)}`);
   for (const c of [matchCondition(sq), fieldCondition(sq)]) if (c) q = q.where(c);
   return q;
 }
@@ -245,7 +253,10 @@ const publishersWhere = (condition: Condition) =>
 function facetFilters(f: DatasetFilter): { facet: FacetName; condition: Condition }[] {
   const out: { facet: FacetName; condition: Condition }[] = [];
   const add = (facet: FacetName, condition: Condition) => out.push({ facet, condition });
-  if (f.theme) add('theme', sql`${findTerm(themeVocabulary, f.theme)?.code ?? f.theme} = ANY(hits.themes)`);
+  const has = (column: 'themes' | 'formats', bit: RawBuilder<string>) =>
+    sql<boolean>`${sql.ref(`hits.${column}`)} & ${bit} <> 0`;
+  if (f.theme)
+    add('theme', has('themes', bitOf('theme', findTerm(themeVocabulary, f.theme)?.code ?? f.theme)));
   if (f.org)
     add(
       'org',
@@ -255,63 +266,59 @@ function facetFilters(f: DatasetFilter): { facet: FacetName; condition: Conditio
           : sql`organisation.org_code = ${f.org}`,
       ),
     );
-  if (f.openTier) add('openTier', sql`hits.open_tier = ${f.openTier}`);
+  if (f.openTier) add('openTier', sql`hits.open_tier = ${codeOf('open_tier', f.openTier)}`);
   if (f.updateFrequency)
     add(
       'updateFrequency',
-      sql`hits.update_frequency = ${findTerm(updateFrequencies, f.updateFrequency)?.code ?? f.updateFrequency}`,
+      sql`hits.update_frequency = ${codeOf('update_frequency', findTerm(updateFrequencies, f.updateFrequency)?.code ?? f.updateFrequency)}`,
     );
   if (f.format)
-    add('format', sql`${findTerm(formatVocabulary, f.format)?.code ?? f.format} = ANY(hits.formats)`);
+    add('format', has('formats', bitOf('format', findTerm(formatVocabulary, f.format)?.code ?? f.format)));
   if (f.region) add('region', publishersWhere(sql`organisation.region_code = ${f.region}`));
   if (f.adminLevel) add('adminLevel', publishersWhere(sql`organisation.admin_level = ${f.adminLevel}`));
   return out;
 }
 
 const ORG_FACETS = { org: 'org_code', region: 'region_code', adminLevel: 'admin_level' } as const;
-const ROW_FACETS = { openTier: 'open_tier', updateFrequency: 'update_frequency' } as const;
-const ARRAY_FACETS = { theme: 'themes', format: 'formats' } as const;
+/** Facets over coded columns of the hits (migration 006): the column, its codes, and whether it is a bit set. */
+const CODED_FACETS = {
+  openTier: ['open_tier', 'open_tier', false],
+  updateFrequency: ['update_frequency', 'update_frequency', false],
+  theme: ['themes', 'theme', true],
+  format: ['formats', 'format', true],
+} as const;
 /** The grouping pass shared by facets whose own filter is not in use: one set per column. */
 const GROUPED = ['org_id', 'open_tier', 'update_frequency', 'themes', 'formats'] as const;
+type Grouped = (typeof GROUPED)[number];
 /** GROUPING() of the columns above for the set that groups by `column` alone: every other bit set. */
-const groupedBy = (column: (typeof GROUPED)[number]) =>
+const groupedBy = (column: Grouped) =>
   (2 ** GROUPED.length - 1) ^ (2 ** (GROUPED.length - 1 - GROUPED.indexOf(column)));
 
 /**
  * Each facet counts what choosing one of its values would give: every filter applies except its
  * own. Facets whose filter is not in use share one GROUPING SETS pass over the hits (the total
- * comes from it too; array columns are grouped whole and unnested afterwards, on a few rows); a
- * facet whose filter is in use gets a pass of its own. Publisher facets are counted per
- * organisation and rolled up, so no hit row is joined to its organisation.
+ * comes from it too); a facet whose filter is in use gets a pass of its own. Either way hits are
+ * counted per code, bit set or organisation, and only those few rows are turned into values and
+ * rolled up, so no hit row is joined to anything.
  */
 function facetCounts(where: (skip?: FacetName) => Condition, active: Set<FacetName>) {
   const agg = (rows: RawBuilder<unknown>) =>
     sql`(SELECT coalesce(json_agg(json_build_object('value', v.value, 'count', v.count) ORDER BY v.count DESC, v.value), '[]'::json) FROM (${rows}) v)`;
-  const shared = (column: (typeof GROUPED)[number]) => sql`g.grouped = ${groupedBy(column)}`;
+  /** Hits counted by one column: `key`, `n`. */
+  const counted = (facet: FacetName, column: Grouped) =>
+    active.has(facet)
+      ? sql`SELECT ${sql.ref(`hits.${column}`)} AS key, count(*) AS n FROM hits WHERE ${where(facet)} GROUP BY 1`
+      : sql`SELECT ${sql.ref(`g.${column}`)} AS key, g.n FROM g WHERE g.grouped = ${groupedBy(column)}`;
   const parts: RawBuilder<unknown>[] = [];
-  for (const [facet, column] of Object.entries(ORG_FACETS) as [FacetName, string][]) {
-    const perOrg = active.has(facet)
-      ? sql`SELECT hits.org_id, count(*) AS n FROM hits WHERE ${where(facet)} GROUP BY 1`
-      : sql`SELECT g.org_id, g.n FROM g WHERE ${shared('org_id')}`;
+  for (const [facet, column] of Object.entries(ORG_FACETS) as [FacetName, string][])
     parts.push(
-      sql`${agg(sql`SELECT ${sql.ref(`organisation.${column}`)} AS value, sum(c.n)::int AS count FROM (${perOrg}) c JOIN organisation ON organisation.id = c.org_id GROUP BY 1`)} AS ${sql.id(facet)}`,
+      sql`${agg(sql`SELECT ${sql.ref(`organisation.${column}`)} AS value, sum(c.n)::int AS count FROM (${counted(facet, 'org_id')}) c JOIN organisation ON organisation.id = c.key GROUP BY 1`)} AS ${sql.id(facet)}`,
     );
-  }
-  for (const [facet, column] of Object.entries(ROW_FACETS) as [
+  for (const [facet, [column, codes, set]] of Object.entries(CODED_FACETS) as [
     FacetName,
-    'open_tier' | 'update_frequency',
-  ][]) {
-    const rows = active.has(facet)
-      ? sql`SELECT ${sql.ref(`hits.${column}`)} AS value, count(*) AS count FROM hits WHERE ${where(facet)} GROUP BY 1`
-      : sql`SELECT ${sql.ref(`g.${column}`)} AS value, g.n AS count FROM g WHERE ${shared(column)}`;
-    parts.push(sql`${agg(rows)} AS ${sql.id(facet)}`);
-  }
-  for (const [facet, column] of Object.entries(ARRAY_FACETS) as [FacetName, 'themes' | 'formats'][]) {
-    const rows = active.has(facet)
-      ? sql`SELECT unnest(${sql.ref(`hits.${column}`)}) AS value, count(*) AS count FROM hits WHERE ${where(facet)} GROUP BY 1`
-      : sql`SELECT x.value, sum(x.n)::int AS count FROM (SELECT unnest(${sql.ref(`g.${column}`)}) AS value, g.n FROM g WHERE ${shared(column)}) x GROUP BY 1`;
-    parts.push(sql`${agg(rows)} AS ${sql.id(facet)}`);
-  }
+    (typeof CODED_FACETS)[keyof typeof CODED_FACETS],
+  ][])
+    parts.push(sql`${agg(decodeCounts(codes, counted(facet, column), set))} AS ${sql.id(facet)}`);
   return sql.join(parts, sql`, `);
 }
 
@@ -410,22 +417,42 @@ export async function relatedDatasets(
     { id: d.id, orgId: d.publisher.id, tags: d.tags, themes: d.themes, fields: d.fields },
     limit,
   );
-  const rows = relations.length
-    ? await baseQuery(ctx.db)
-        .where(
-          'dataset.id',
-          'in',
-          relations.map((r) => r.id),
-        )
-        .where(visibleTo(ctx, actor))
-        .execute()
-    : [];
-  const byId = new Map(rows.map((r) => [r.id, toDataset(r)]));
+  const byId = await visibleById(
+    ctx,
+    actor,
+    relations.map((r) => r.id),
+  );
   const items = relations.flatMap(({ id, ...related }) => {
     const found = byId.get(id);
     return found ? [{ ...found, related }] : [];
   });
   return { items, total: items.length, page: 1, pageSize: limit };
+}
+
+/**
+ * "People who used this also used": visible datasets that at least three pseudonymous users used
+ * together with one the actor may see, within the last 180 days, most users in common first
+ * (ADR 0016).
+ */
+export async function alsoUsedDatasets(
+  ctx: Context,
+  actor: Actor | null,
+  ref: string,
+  limit = 10,
+): Promise<Page<Dataset>> {
+  const d = await getDataset(ctx, actor, ref);
+  const ids = await alsoUsedBy(ctx.db, visibleTo(ctx, actor), d.id, firstCountedDay(ctx.clock.now()), limit);
+  const byId = await visibleById(ctx, actor, ids);
+  const items = ids.flatMap((id) => byId.get(id) ?? []);
+  return { items, total: items.length, page: 1, pageSize: limit };
+}
+
+/** Datasets found by a query of their own, loaded under the rule again: one may have been withdrawn meanwhile. */
+async function visibleById(ctx: Context, actor: Actor | null, ids: string[]): Promise<Map<string, Dataset>> {
+  const rows = ids.length
+    ? await baseQuery(ctx.db).where('dataset.id', 'in', ids).where(visibleTo(ctx, actor)).execute()
+    : [];
+  return new Map(rows.map((r) => [r.id, toDataset(r)]));
 }
 
 /** A department acting outside its remit is refused, and the attempt itself is recorded. */

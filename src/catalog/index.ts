@@ -20,6 +20,7 @@ export {
   toDataset,
   refuseEdit,
   relatedDatasets,
+  alsoUsedDatasets,
   type DatasetFilter,
   type DatasetList,
   type DatasetSort,
@@ -46,4 +47,5 @@ export {
   type Highlight,
   type ReindexResult,
 } from './search/index.ts';
+export { firstCountedDay } from './also-used.ts';
 export { loadDemo, DEMO_PASSWORD, type DemoResult } from './demo/index.ts';

@@ -1,4 +1,5 @@
-import { collectGarbage, openBlobStore, type Context, type Kdb } from '../platform/index.ts';
+import { referencedBlobs } from '../data/index.ts';
+import { collectGarbage, openBlobStore, type Context } from '../platform/index.ts';
 import type { Handler } from './commands.ts';
 
 const UNITS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -20,29 +21,6 @@ const formatBytes = (n: number) => {
   }
   return `${i ? n.toFixed(1) : n} ${units[i]}`;
 };
-
-/**
- * Of these blob keys, the ones a row still names. Every column that holds a blob key belongs
- * here: a column left out would have its blobs deleted from under it.
- */
-async function referencedBlobs(db: Kdb, keys: string[]): Promise<Set<string>> {
-  const versions = await db
-    .selectFrom('distribution_version')
-    .select(['raw_key', 'parquet_key'])
-    .where((eb) => eb.or([eb('raw_key', 'in', keys), eb('parquet_key', 'in', keys)]))
-    .execute();
-  // The current version's raw key, copied as DCAT metadata: normally a version names it too.
-  const distributions = await db
-    .selectFrom('distribution')
-    .select('checksum')
-    .where('checksum', 'in', keys)
-    .execute();
-  const named = new Set<string | null>([
-    ...versions.flatMap((v) => [v.raw_key, v.parquet_key]),
-    ...distributions.map((d) => d.checksum),
-  ]);
-  return new Set(keys.filter((k) => named.has(k)));
-}
 
 export const blobHandlers: Record<string, Handler> = {
   /** Deletes the blobs no version refers to any more (run from a timer, e.g. daily). */

@@ -32,7 +32,9 @@ export {
 } from './download.ts';
 export { runQuery, analyse, tableName, TABLE_PREFIX, type QueryResult } from './sandbox.ts';
 export { listDataVersions, getDataVersion, getJobFor, type VersionList } from './history.ts';
-export { listUsage, countUse, shanghaiDay, type UsageRow, type UseKind } from './usage.ts';
+export { referencedBlobs } from './versions.ts';
+export { listUsage, countUse, countView, shanghaiDay, type UsageRow, type UseKind } from './usage.ts';
+export { asCaller, usageKey, type UsageCaller } from './usage-key.ts';
 export { checkAccess, openData, accessDenied, type DataView } from './access.ts';
 export { ingestFile, detectFormat, type IngestOptions, type IngestOutput } from './ingest/pipeline.ts';
 export { isPublicAddress } from './fetch.ts';

@@ -1,4 +1,6 @@
+import type { Dataset } from '../core/index.ts';
 import { sql, type Context } from '../platform/index.ts';
+import { currentCaller, usageKey } from './usage-key.ts';
 
 export type UseKind = 'downloads' | 'api_calls' | 'previews';
 
@@ -8,26 +10,89 @@ export function shanghaiDay(at: Date): string {
 }
 
 /**
- * Counts a successful read of each distribution's data (for usage statistics and indicators).
- * Counting is telemetry, not a change of state: it is not audited, and it never fails a read.
+ * Counts a successful read of each distribution's data (for usage statistics and indicators), adds
+ * downloads to their datasets' running totals (the "most downloaded" sort), and records the use
+ * under the caller's pseudonymous key ("people who used this also used") — in one statement, so the
+ * sort is right as soon as the read is. Counting is telemetry, not a change of state: it is not
+ * audited, and it never fails a read.
  */
 export async function countUse(ctx: Context, distributionIds: string[], kind: UseKind): Promise<void> {
+  const ids = [...new Set(distributionIds)];
+  if (!ids.length) return;
+  await telemetry(ctx, kind, async (day, key) => {
+    await sql`
+      WITH counted AS (
+        INSERT INTO distribution_usage AS u (distribution_id, day, ${sql.ref(kind)})
+        SELECT id, ${day}, 1 FROM unnest(${ids}::uuid[]) AS id
+        ON CONFLICT (distribution_id, day) DO UPDATE SET ${sql.ref(kind)} = u.${sql.ref(kind)} + 1
+        RETURNING distribution_id
+      ), used AS (
+        SELECT distribution.dataset_id, count(*)::int AS n
+          FROM counted JOIN distribution ON distribution.id = counted.distribution_id
+         GROUP BY distribution.dataset_id
+      )${recordKey(key, day)}
+      ${
+        kind === 'downloads'
+          ? sql`UPDATE dataset_search SET downloads = dataset_search.downloads + used.n
+                  FROM used WHERE dataset_search.dataset_id = used.dataset_id`
+          : sql`SELECT 1`
+      }`.execute(ctx.db);
+  });
+}
+
+/**
+ * Counts a view of a dataset's page (portal or API) and adds it to the dataset's running total (the
+ * "most viewed" sort), in one statement, recording the use under the caller's key as a read does.
+ * Views of a dataset that is not public yet, and its own department's views, are not interest from
+ * its users: they are not counted. Never fails the page.
+ */
+export async function countView(
+  ctx: Context,
+  dataset: Pick<Dataset, 'id' | 'status'> & { publisher: { id: string } },
+): Promise<void> {
+  if (dataset.status !== 'published' || currentCaller()?.actor?.orgId === dataset.publisher.id) return;
+  await telemetry(ctx, 'views', async (day, key) => {
+    await sql`
+      WITH used AS (
+        INSERT INTO dataset_usage AS u (dataset_id, day, views) VALUES (${dataset.id}, ${day}, 1)
+        ON CONFLICT (dataset_id, day) DO UPDATE SET views = u.views + 1
+        RETURNING dataset_id
+      )${recordKey(key, day)}
+      UPDATE dataset_search SET views = dataset_search.views + 1
+        FROM used WHERE dataset_search.dataset_id = used.dataset_id`.execute(ctx.db);
+  });
+}
+
+/**
+ * Runs a count for today under the caller's key (none outside a request: the CLI and jobs), and
+ * swallows its failure.
+ */
+async function telemetry(
+  ctx: Context,
+  kind: string,
+  count: (day: string, key: string | null) => Promise<void>,
+): Promise<void> {
   const day = shanghaiDay(ctx.clock.now());
   try {
-    for (const id of new Set(distributionIds)) {
-      await ctx.db
-        .insertInto('distribution_usage')
-        .values({ distribution_id: id, day, [kind]: 1 })
-        .onConflict((oc) =>
-          oc
-            .columns(['distribution_id', 'day'])
-            .doUpdateSet({ [kind]: sql`distribution_usage.${sql.ref(kind)} + 1` }),
-        )
-        .execute();
-    }
+    const caller = currentCaller();
+    await count(day, caller ? await usageKey(ctx, caller, day) : null);
   } catch (err) {
     ctx.logger.warn({ err, kind }, 'usage count failed');
   }
+}
+
+/**
+ * A further step for a statement whose CTE `used` yields the datasets used: the key's last use of
+ * each. An unchanged day is not written again.
+ */
+function recordKey(key: string | null, day: string) {
+  if (!key) return sql``;
+  return sql`, recorded AS (
+        INSERT INTO dataset_use_key AS k (user_key, dataset_id, last_day)
+        SELECT ${key}, dataset_id, ${day} FROM used
+        ON CONFLICT (user_key, dataset_id) DO UPDATE SET last_day = excluded.last_day
+         WHERE k.last_day < excluded.last_day
+      )`;
 }
 
 export interface UsageRow {

@@ -131,3 +131,26 @@ export async function setVersionState(
     .where('id', '=', id)
     .execute();
 }
+
+/**
+ * Of these blob keys, the ones a row still names. Every column that holds a blob key belongs
+ * here: a column left out would have its blobs deleted from under it.
+ */
+export async function referencedBlobs(db: Kdb, keys: string[]): Promise<Set<string>> {
+  const versions = await db
+    .selectFrom('distribution_version')
+    .select(['raw_key', 'parquet_key'])
+    .where((eb) => eb.or([eb('raw_key', 'in', keys), eb('parquet_key', 'in', keys)]))
+    .execute();
+  // The current version's raw key, copied as DCAT metadata: normally a version names it too.
+  const distributions = await db
+    .selectFrom('distribution')
+    .select('checksum')
+    .where('checksum', 'in', keys)
+    .execute();
+  const named = new Set<string | null>([
+    ...versions.flatMap((v) => [v.raw_key, v.parquet_key]),
+    ...distributions.map((d) => d.checksum),
+  ]);
+  return new Set(keys.filter((k) => named.has(k)));
+}

@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Context } from '../platform/index.ts';
+import { asCaller } from '../data/index.ts';
 import { registerAuth, type Authenticator } from './auth.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -82,6 +83,8 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   });
 
   registerAuth(app, ctx, opts.authenticators);
+  // Reads are counted deep in the data plane; it learns whose use to record from the request's scope.
+  app.addHook('preHandler', (req, _reply, done) => asCaller({ actor: req.actor, address: req.ip }, done));
   await app.register(healthRoutes(ctx));
   await app.register(catalogRoutes(ctx), { prefix: '/api/v1' });
   await app.register(vocabularyRoutes(), { prefix: '/api/v1' });

@@ -384,6 +384,13 @@ onEachDatabase('search API', (kind) => {
     assert.deepEqual(titles(combined), ['住房公积金个人贷款发放情况']);
     assert.deepEqual(combined.body.facets.openTier, [{ value: 'conditional', count: 1 }]);
     assert.deepEqual(combined.body.facets.format, [{ value: 'XLSX', count: 1 }]);
+    // Filters compare small codes (ADR 0015): a value no dataset has finds nothing, and one only
+    // the unopened dataset has finds nothing for the public either.
+    assert.equal((await search('theme=agriculture')).body.total, 0);
+    assert.equal((await search('format=PDF')).body.total, 0);
+    assert.equal((await search('shareTier=conditional')).body.total, 0);
+    assert.equal((await search('shareTier=unconditional')).body.total, 6);
+    assert.equal((await search('updateFrequency=realtime')).body.total, 0);
     // The facets of a search count the hits only.
     const hits = await search(`q=${encodeURIComponent('公积金')}&openTier=unconditional`);
     assert.deepEqual(hits.body.facets.openTier, [

@@ -40,9 +40,10 @@ export function fieldCondition(sq: SearchQuery): Condition | null {
   return sq.fields ? sql<boolean>`dataset_search.field_terms @@ ${tsquery(sq.fields)}` : null;
 }
 
+// strpos rather than LIKE '%…%': the same test, at a fraction of the cost on every hit.
 const anyOf = (column: string, words: string[]) =>
   sql<boolean>`(${sql.join(
-    words.map((w) => sql`${sql.ref(column)} LIKE ${like(w)}`),
+    words.map((w) => sql`strpos(${sql.ref(column)}, ${w}) > 0`),
     sql` OR `,
   )})`;
 const allOf = (column: string, groups: string[][]) =>

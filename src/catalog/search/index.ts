@@ -12,6 +12,7 @@ export {
   TYPO_MATCH,
   type Condition,
 } from './conditions.ts';
+export { codeOf, bitOf, decodeCounts, type CodedFacet } from './codes.ts';
 export { highlight, escapeHtml, type Highlight } from './highlight.ts';
 export { correctQuery } from './suggest.ts';
 export { relatedTo, type Relation, type RelatedTarget } from './related.ts';

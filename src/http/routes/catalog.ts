@@ -12,6 +12,7 @@ import {
   type DatasetAction,
 } from '../../core/index.ts';
 import * as catalog from '../../catalog/index.ts';
+import * as data from '../../data/index.ts';
 import type { Context } from '../../platform/index.ts';
 
 const Ref = Type.Object({ ref: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -125,6 +126,24 @@ export const catalogRoutes =
           (req.query as { limit?: number }).limit,
         ),
     );
+    app.get(
+      '/datasets/:ref/also-used',
+      {
+        schema: {
+          tags: dsTags,
+          summary: 'People who used this also used: datasets at least 3 users used with it in 180 days',
+          params: Ref,
+          querystring: RelatedQuery,
+        },
+      },
+      async (req) =>
+        catalog.alsoUsedDatasets(
+          ctx,
+          req.actor,
+          (req.params as { ref: string }).ref,
+          (req.query as { limit?: number }).limit,
+        ),
+    );
     app.post(
       '/datasets',
       { schema: { tags: dsTags, body: DatasetInputSchema, security } },
@@ -136,7 +155,11 @@ export const catalogRoutes =
       async (req) => {
         const { ref } = req.params as { ref: string };
         const dataset = await catalog.getDataset(ctx, req.actor, ref);
-        return { ...dataset, distributions: await catalog.listDistributions(ctx, req.actor, dataset.id) };
+        const [distributions] = await Promise.all([
+          catalog.listDistributions(ctx, req.actor, dataset.id),
+          data.countView(ctx, dataset),
+        ]);
+        return { ...dataset, distributions };
       },
     );
     app.patch(

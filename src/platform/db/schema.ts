@@ -141,24 +141,30 @@ export interface ApiTokenTable {
 
 // Search index (migration 003): one derived row per dataset, kept in step with it.
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
+/** Codes of `search_code` (migration 006) stand for the values; bit sets come back as strings (bigint). */
 export interface DatasetSearchTable {
   dataset_id: string;
   org_id: string;
-  status: string;
-  themes: string[];
-  open_tier: string;
-  share_tier: string;
-  update_frequency: string;
+  status: number;
+  themes: string;
+  open_tier: number;
+  share_tier: number;
+  update_frequency: number;
   slug: string;
   title_key: string;
   tags_key: string;
   issued: Timestamp | null;
   modified: Timestamp;
-  formats: Defaulted<string[]>;
+  formats: Defaulted<string>;
   document: Defaulted<string>;
   field_terms: Defaulted<string>;
   views: Defaulted<number>;
   downloads: Defaulted<number>;
+}
+export interface SearchCodeTable {
+  facet: string;
+  value: string;
+  code: number;
 }
 export interface SearchTermTable {
   word: string;
@@ -166,6 +172,7 @@ export interface SearchTermTable {
 }
 export interface Schema {
   dataset_search: DatasetSearchTable;
+  search_code: SearchCodeTable;
   search_term: SearchTermTable;
 }
 
@@ -189,3 +196,25 @@ import type { JobTables } from '../jobs/tables.ts';
 import type { DataTables, DistributionDataColumns } from '../../data/tables.ts';
 export interface Schema extends JobTables, DataTables {}
 export interface DistributionTable extends DistributionDataColumns {}
+
+// Usage feeding discovery (migration 007): page views per day, and which pseudonymous keys used
+// which dataset, for "people who used this also used".
+export interface DatasetUsageTable {
+  dataset_id: string;
+  day: string;
+  views: Generated<number>;
+}
+export interface DatasetUseKeyTable {
+  user_key: string;
+  dataset_id: string;
+  last_day: string;
+}
+export interface UsageSaltTable {
+  day: string;
+  salt: string;
+}
+export interface Schema {
+  dataset_usage: DatasetUsageTable;
+  dataset_use_key: DatasetUseKeyTable;
+  usage_salt: UsageSaltTable;
+}

@@ -156,6 +156,7 @@ export const en: Record<keyof typeof zh, string> = {
   'dataset.sideLabel': 'Access and downloads',
   'dataset.metadataDownload': 'Metadata download',
   'dataset.related': 'Related datasets',
+  'dataset.alsoUsed': 'People who used this also used',
   'dataset.metadataJson': 'Download metadata (JSON)',
   'dataset.manage': 'Manage in the console',
   'dataset.manageTitle': 'Your department’s data',

@@ -156,6 +156,7 @@ export const zh = {
   'dataset.sideLabel': '获取与下载',
   'dataset.metadataDownload': '元数据下载',
   'dataset.related': '相关数据',
+  'dataset.alsoUsed': '使用了该数据集的用户还使用了',
   'dataset.metadataJson': '下载元数据（JSON）',
   'dataset.manage': '在管理控制台中管理',
   'dataset.manageTitle': '本部门数据',

@@ -21,6 +21,8 @@ export interface DatasetPageData {
   distributions: Distribution[];
   access: DataAccess;
   related: Dataset[];
+  /** "People who used this also used". */
+  alsoUsed: Dataset[];
   /** The viewer may edit it (its department): links to the console. */
   editable: boolean;
 }
@@ -252,6 +254,17 @@ function accessBox(v: View, data: DatasetPageData): Html {
   </section>`;
 }
 
+/** A side box listing other datasets; none when there are none to show. */
+function datasetLinks(v: View, id: string, title: string, list: Dataset[]): Html | '' {
+  if (!list.length) return '';
+  return html`<section class="side-box" aria-labelledby="${id}-title">
+    <h2 id="${id}-title">${title}</h2>
+    <ul class="plain related">
+      ${list.map((r) => html`<li><a href="/datasets/${encodeURIComponent(r.slug)}">${r.title}</a> ${tierBadge(v, r.openTier)}</li>`)}
+    </ul>
+  </section>`;
+}
+
 export function datasetPage(v: View, data: DatasetPageData): Html {
   const { t } = v;
   const d = data.dataset;
@@ -311,16 +324,8 @@ export function datasetPage(v: View, data: DatasetPageData): Html {
             </li>
           </ul>
         </section>
-        ${
-          data.related.length
-            ? html`<section class="side-box" aria-labelledby="related-title">
-                <h2 id="related-title">${t('dataset.related')}</h2>
-                <ul class="plain related">
-                  ${data.related.map((r) => html`<li><a href="/datasets/${encodeURIComponent(r.slug)}">${r.title}</a> ${tierBadge(v, r.openTier)}</li>`)}
-                </ul>
-              </section>`
-            : ''
-        }
+        ${datasetLinks(v, 'related', t('dataset.related'), data.related)}
+        ${datasetLinks(v, 'also-used', t('dataset.alsoUsed'), data.alsoUsed)}
         ${
           data.editable
             ? html`<section class="side-box">

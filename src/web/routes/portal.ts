@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as catalog from '../../catalog/index.ts';
+import * as data from '../../data/index.ts';
 import { canEditOrgData, resolveDataAccess } from '../../access/index.ts';
 import { findTerm, notFound, themes, type ThemeTerm } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
@@ -91,13 +92,14 @@ export function portalRoutes(app: FastifyInstance, ctx: Context): void {
     if (ref.length > 200) throw notFound('Dataset', '数据集');
     // The actor matters here: a department previews its own draft; everyone else gets 404 for it.
     const dataset = await catalog.getDataset(ctx, req.actor, ref);
-    const [distributions, access, related] = await Promise.all([
+    const published = dataset.status === 'published';
+    const [distributions, access, related, alsoUsed] = await Promise.all([
       catalog.listDistributions(ctx, req.actor, dataset.id),
       resolveDataAccess(ctx, req.actor, dataset),
       // Related datasets are what the public may see, even on a department's preview of its draft.
-      dataset.status === 'published'
-        ? catalog.relatedDatasets(ctx, null, dataset.id, 5).then((r) => r.items)
-        : [],
+      published ? catalog.relatedDatasets(ctx, null, dataset.id, 5).then((r) => r.items) : [],
+      published ? catalog.alsoUsedDatasets(ctx, null, dataset.id, 5).then((r) => r.items) : [],
+      data.countView(ctx, dataset),
     ]);
     return sendPage(
       reply,
@@ -106,6 +108,7 @@ export function portalRoutes(app: FastifyInstance, ctx: Context): void {
         distributions,
         access,
         related,
+        alsoUsed,
         editable: canEditOrgData(req.actor, dataset.publisher.id),
       }),
     );
