@@ -40,6 +40,7 @@ export {
 } from './distributions.ts';
 export {
   reindexAll,
+  compactSearchIndex,
   highlight,
   escapeHtml,
   governmentTerms,

@@ -7,7 +7,7 @@ import {
   sendDeadlineReminders,
   verifyAudit,
 } from '../access/index.ts';
-import { loadDemo, reindexAll, DEMO_PASSWORD } from '../catalog/index.ts';
+import { compactSearchIndex, loadDemo, reindexAll, DEMO_PASSWORD } from '../catalog/index.ts';
 import type { Role } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { blobHandlers } from './blobs.ts';
@@ -135,6 +135,10 @@ export const handlers: Record<string, Handler> = {
     io.out(
       `search index rebuilt: ${r.datasets} datasets in ${(r.milliseconds / 1000).toFixed(1)} s (${Math.round((r.datasets / Math.max(r.milliseconds, 1)) * 1000)} datasets/s)`,
     );
+    if (args.compact === '1') {
+      io.err('compacting the search index in publisher order (the table is locked meanwhile) …');
+      io.out(`search index compacted in ${((await compactSearchIndex(ctx.db)) / 1000).toFixed(1)} s`);
+    }
     return 0;
   },
 

@@ -185,7 +185,13 @@ program
   .command('reindex')
   .description('rebuild the search index of every dataset (safe while the portal serves)')
   .option('--batch <n>', 'datasets per transaction (default 1000)', batchSize)
-  .action((opts: Args) => run('reindex', opts));
+  .option(
+    '--compact',
+    'then rewrite the index in publisher order (locks search for ~25 s per 200,000 datasets)',
+  )
+  .action((opts: { batch?: string; compact?: boolean }) =>
+    run('reindex', { batch: opts.batch, compact: opts.compact ? '1' : undefined }),
+  );
 
 const minAge = (v: string): string => {
   if (parseDuration(v) === null) throw new InvalidArgumentError(`min-age must be ${DURATION_HINT}`);

@@ -58,11 +58,12 @@ describe('kaifang CLI on the embedded database', () => {
         (await api(server.url, 'GET', `/api/v1/datasets/${ds.body.id}`)).body.updateFrequency,
         'monthly',
       );
-      const reindex = kaifang(env, 'reindex');
+      const reindex = kaifang(env, 'reindex', '--compact');
       assert.equal(reindex.code, 0, reindex.stderr);
       assert.match(reindex.stdout, /search index rebuilt: 1 datasets/);
+      assert.match(reindex.stdout, /search index compacted in/);
       const found = await api(server.url, 'GET', `/api/v1/datasets?q=${encodeURIComponent('公交')}`);
-      assert.equal(found.body.items[0]?.id, ds.body.id, 'still found after the rebuild');
+      assert.equal(found.body.items[0]?.id, ds.body.id, 'still found after the rebuild and the compaction');
       assert.equal(kaifang(env, 'reindex', '--batch', 'lots').code, 1);
       const reminders = kaifang(env, 'reminders');
       assert.equal(reminders.code, 0, reminders.stderr);

@@ -16,5 +16,5 @@ export { codeOf, bitOf, decodeCounts, type CodedFacet } from './codes.ts';
 export { highlight, escapeHtml, type Highlight } from './highlight.ts';
 export { correctQuery } from './suggest.ts';
 export { relatedTo, type Relation, type RelatedTarget } from './related.ts';
-export { indexDataset, reindexAll, type ReindexResult } from './indexer.ts';
+export { compactSearchIndex, indexDataset, reindexAll, type ReindexResult } from './indexer.ts';
 export { governmentTerms, synonymGroups } from './dictionary.ts';
