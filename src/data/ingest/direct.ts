@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, rows } from './duck.ts';
 import {
-  SAMPLE_ROWS,
   convert,
   fails,
   proposeTypes,
@@ -57,12 +56,7 @@ export async function loadDirect(
   target: string,
   signal?: AbortSignal,
 ): Promise<{ columns: TypedColumn[]; written: Written } | null> {
-  const proposed = await proposeTypes(
-    c,
-    plan.columns,
-    `(SELECT * FROM ${readCsv(plan, plan.padShortRows)} LIMIT ${SAMPLE_ROWS})`,
-    header,
-  );
+  const proposed = await proposeTypes(c, plan.columns, readCsv(plan, plan.padShortRows), header);
   const typed: TypedColumn[] = plan.columns.map((col) => {
     const { type, present } = proposed.get(col.stage)!;
     return { ...col, type, present, placeholders: 0 };

@@ -343,17 +343,55 @@ const failing = (type: FieldType, v: string) =>
   `(NOT __h AND ${fails(type, v)} AND ${v} <> '' AND NOT (${isMarker(v)}))`;
 
 /** Rows of the file that propose each column's type, before the whole column confirms it. */
-export const SAMPLE_ROWS = 100_000;
+const SAMPLE_ROWS = 100_000;
+/** The first of those rows, where every type is tried; the rest only confirm the choice. */
+const FIRST_ROWS = 10_000;
 
 /**
- * The type the rows of `sample` suggest for each column (the first in ORDER that every present
- * value passes), with how many values it holds there. A column empty in the sample stays text:
- * text holds whatever comes later.
+ * The type the first SAMPLE_ROWS rows of `from` suggest for each column (the first in ORDER that
+ * every present value passes), with how many values it holds there. A column empty in the sample
+ * stays text: text holds whatever comes later. Every type is tried on the first FIRST_ROWS rows
+ * only; a type that fails there fails on the whole sample too, so the sample needs testing only
+ * against the type chosen, and again against all of them only for the columns where it fails.
  */
 export async function proposeTypes(
   c: DuckDBConnection,
   columns: StagedColumn[],
-  sample: string,
+  from: string,
+  header: string | null,
+): Promise<Map<string, { type: FieldType; present: number }>> {
+  const first = await tryTypes(c, columns, `(SELECT * FROM ${from} LIMIT ${FIRST_ROWS})`, header);
+  const sample = `(SELECT * FROM ${from} LIMIT ${SAMPLE_ROWS})`;
+  const confirmed = await sliced(
+    c,
+    columns,
+    (v, col, k) => [
+      `count(*) FILTER (WHERE ${present(v)}) AS p_${k}`,
+      `count(*) FILTER (WHERE ${present(v)} AND ${fails(first.get(col.stage)!.type, v)}) AS f_${k}`,
+    ],
+    sample,
+    header,
+  );
+  const out = new Map<string, { type: FieldType; present: number }>();
+  const open: StagedColumn[] = [];
+  columns.forEach((col, k) => {
+    const { p, f } = confirmed.perColumn[k];
+    const { type, present } = first.get(col.stage)!;
+    // Text chosen for a column empty in the first rows is no choice: the sample decides.
+    if (Number(f) === 0 && !(present === 0 && Number(p) > 0))
+      out.set(col.stage, { type, present: Number(p) });
+    else open.push(col);
+  });
+  if (open.length)
+    for (const [stage, proposal] of await tryTypes(c, open, sample, header)) out.set(stage, proposal);
+  return out;
+}
+
+/** Every type on every row of `rows`: the first in ORDER that each column's present values pass. */
+async function tryTypes(
+  c: DuckDBConnection,
+  columns: StagedColumn[],
+  rows: string,
   header: string | null,
 ): Promise<Map<string, { type: FieldType; present: number }>> {
   const proposals = await sliced(
@@ -365,7 +403,7 @@ export async function proposeTypes(
         (t, j) => `count(*) FILTER (WHERE ${present(v)} AND ${fails(t, v)}) AS s${j}_${k}`,
       ),
     ],
-    sample,
+    rows,
     header,
   );
   return new Map(
@@ -404,12 +442,7 @@ export async function inferTypes(
   );
   const header = Number(hint.header) ? skip.header : null;
   const blankRows = Number(hint.blank) ? skip.blank : null;
-  for (const [stage, proposal] of await proposeTypes(
-    c,
-    columns,
-    `(SELECT * FROM ${from} LIMIT ${SAMPLE_ROWS})`,
-    header,
-  )) {
+  for (const [stage, proposal] of await proposeTypes(c, columns, from, header)) {
     candidate.set(stage, proposal.type);
     found.set(stage, { present: proposal.present, placeholders: 0 });
   }
