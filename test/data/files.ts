@@ -105,6 +105,33 @@ export function zip(entries: { name: string; data: Buffer; declared?: number }[]
   return Buffer.concat([...locals, cd, end]);
 }
 
+/** The parts of a zip archive, in the order of its central directory. */
+export function unzip(archive: Buffer): { name: string; data: Buffer }[] {
+  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const parts: { name: string; data: Buffer }[] = [];
+  for (let n = 0, p = archive.readUInt32LE(end + 16); n < archive.readUInt16LE(end + 10); n++) {
+    const nameLength = archive.readUInt16LE(p + 28);
+    const local = archive.readUInt32LE(p + 42);
+    const start = local + 30 + archive.readUInt16LE(local + 26) + archive.readUInt16LE(local + 28);
+    const packed = archive.subarray(start, start + archive.readUInt32LE(p + 20));
+    parts.push({
+      name: archive.subarray(p + 46, p + 46 + nameLength).toString('utf8'),
+      data: archive.readUInt16LE(p + 10) === 8 ? zlib.inflateRawSync(packed) : packed,
+    });
+    p += 46 + nameLength + archive.readUInt16LE(p + 30) + archive.readUInt16LE(p + 32);
+  }
+  return parts;
+}
+
+/**
+ * The same workbook with `xl/workbook.xml` (the sheet names) stored after its worksheets, and the
+ * shared strings and relationships before them, as some writers store them (exceljs#3064).
+ */
+export function sheetsBeforeWorkbook(xlsx: Buffer): Buffer {
+  const rank = (name: string) => (name === 'xl/workbook.xml' ? 2 : name.startsWith('xl/worksheets/') ? 1 : 0);
+  return zip(unzip(xlsx).sort((a, b) => rank(a.name) - rank(b.name)));
+}
+
 /** A workbook whose one sheet inflates to `bytes` of XML: a zip bomb in XLSX clothing. */
 export function xlsxBomb(bytes: number, lie = false): Buffer {
   const workbook = Buffer.from(

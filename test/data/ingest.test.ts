@@ -8,7 +8,14 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { ingestFile, type IngestReport } from '../../src/data/index.ts';
 import { detectLayout, footerKind } from '../../src/data/ingest/sniff.ts';
 import { loadConfig } from '../../src/platform/index.ts';
-import { HOSPITALS, NDJSON, gbkHospitalCsv, mergedHeaderXlsx, xlsxBomb } from './files.ts';
+import {
+  HOSPITALS,
+  NDJSON,
+  gbkHospitalCsv,
+  mergedHeaderXlsx,
+  sheetsBeforeWorkbook,
+  xlsxBomb,
+} from './files.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-ingest-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -161,6 +168,10 @@ describe('ingest', () => {
     const err = await failure('book.xlsx', book, { sheet: '不存在' });
     assert.equal(err.code, 'unknown_sheet');
     assert.match(err.label.zh, /机构名录/);
+    // Some writers store the sheets before the part that names them (exceljs#3064).
+    const late = await run('late.xlsx', sheetsBeforeWorkbook(book), { sheet: '机构名录' });
+    assert.equal(late.report.rows, 4);
+    assert.equal(late.rows[0].基本信息_名称, '明州市第一人民医院');
   });
 
   test('NDJSON and JSON arrays keep their types; nested values become JSON text', async () => {
