@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import { IngestError, problem, type Problem } from '../report.ts';
 import { tooManyColumns } from './sniff.ts';
-import { cellRef, inspectXlsx, type ZipLimits } from './zip.ts';
+import { cellRef, inReadableOrder, inspectXlsx, type ZipLimits } from './zip.ts';
 
 /**
  * A worksheet becomes a UTF-8 CSV whose line numbers are the sheet's row numbers, so the
@@ -135,14 +135,14 @@ export async function xlsxToCsv(
     written = rowNumber;
   };
 
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+  const readable = await inReadableOrder(file, tmpDir);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(readable, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',
     entries: 'ignore',
   });
-  parseSheetsAfterWorkbook(reader);
   try {
     for await (const ws of reader) {
       if (String((ws as unknown as { id: string | number }).id) !== sheetNo) continue;
@@ -170,6 +170,8 @@ export async function xlsxToCsv(
       zh: '无法读取该 XLSX 文件',
       en: `The XLSX file cannot be read: ${(err as Error).message}`,
     });
+  } finally {
+    if (readable !== file) await fs.promises.rm(readable, { force: true });
   }
   stream.end();
   await once(stream, 'finish');
@@ -194,32 +196,4 @@ export async function xlsxToCsv(
       ),
     );
   return { file: out, sheet: chosen.name, sheets: parts.sheets.map((s) => s.name), mergedLines, problems };
-}
-
-/**
- * ExcelJS 4.4 reads a worksheet at once when the shared strings and the workbook's relationships
- * have been read, even when `xl/workbook.xml` (the sheet names) comes later in the archive, and
- * then fails with "Cannot read properties of undefined (reading 'sheets')" (exceljs#3064) — on
- * files written by ExcelJS itself among others, whose entry order varies. Holding the
- * relationships back until the workbook part is read makes it set such sheets aside and read
- * them at the end, as it already does when the strings come late.
- */
-function parseSheetsAfterWorkbook(reader: ExcelJS.stream.xlsx.WorkbookReader): void {
-  const r = reader as unknown as {
-    _parseRels(entry: unknown): Promise<void>;
-    _parseWorkbook(entry: unknown): Promise<void>;
-    workbookRels?: unknown;
-    model?: unknown;
-  };
-  const parseRels = r._parseRels.bind(r);
-  const parseWorkbook = r._parseWorkbook.bind(r);
-  let held: unknown;
-  r._parseRels = async (entry) => {
-    await parseRels(entry);
-    if (r.model === undefined) [held, r.workbookRels] = [r.workbookRels, undefined];
-  };
-  r._parseWorkbook = async (entry) => {
-    await parseWorkbook(entry);
-    if (held !== undefined) r.workbookRels = held;
-  };
 }

@@ -1,4 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import zlib from 'node:zlib';
 import { IngestError } from '../report.ts';
 
@@ -13,6 +16,7 @@ import { IngestError } from '../report.ts';
 export interface ZipEntry {
   name: string;
   method: number;
+  crc32: number;
   compressedSize: number;
   uncompressedSize: number;
   localHeaderOffset: number;
@@ -70,6 +74,7 @@ export async function readCentralDirectory(file: string, maxEntries = 10000): Pr
       const commentLength = cd.readUInt16LE(p + 32);
       entries.push({
         method: cd.readUInt16LE(p + 10),
+        crc32: cd.readUInt32LE(p + 16),
         compressedSize: cd.readUInt32LE(p + 20),
         uncompressedSize: cd.readUInt32LE(p + 24),
         localHeaderOffset: cd.readUInt32LE(p + 42),
@@ -216,4 +221,84 @@ export function cellRef(ref: string): { row: number; col: number } {
   let col = 0;
   for (const ch of m[1]) col = col * 26 + (ch.charCodeAt(0) - 64);
   return { row: Number(m[2]), col };
+}
+
+/** Parts ExcelJS's stream reader needs before any worksheet, in this order. */
+const LEADING = ['xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStrings.xml', 'xl/styles.xml'];
+
+/**
+ * ExcelJS's stream reader takes the parts in the order they are stored, and must have read the
+ * workbook part (the sheet names), its relationships, the shared strings and the styles before a
+ * worksheet; some writers — ExcelJS itself among them — store the workbook part last, and the
+ * reader then fails or loses sheets (exceljs#3064). Such an archive is copied with those parts
+ * moved to the front: compressed bytes are copied as they are, only the headers are written anew.
+ * Returns the file to read, which is a new one in `tmpDir` only when the order had to change.
+ */
+export async function inReadableOrder(file: string, tmpDir: string): Promise<string> {
+  const rank = (e: ZipEntry) => {
+    const i = LEADING.indexOf(e.name);
+    return i !== -1 ? i : e.name.startsWith('xl/worksheets/') ? LEADING.length + 1 : LEADING.length;
+  };
+  const stored = (await readCentralDirectory(file)).sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  const wanted = [...stored].sort((a, b) => rank(a) - rank(b));
+  if (wanted.every((e, i) => e === stored[i])) return file;
+  const out = path.join(tmpDir, `${randomBytes(6).toString('hex')}.xlsx`);
+  const fd = await fs.promises.open(file, 'r');
+  const sink = fs.createWriteStream(out);
+  const write = async (b: Buffer) => {
+    if (!sink.write(b)) await once(sink, 'drain');
+  };
+  try {
+    const central: Buffer[] = [];
+    let offset = 0;
+    for (const e of wanted) {
+      const local = await readAt(fd, e.localHeaderOffset, 30);
+      if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) throw corrupt('bad local header');
+      const start = e.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+      const name = Buffer.from(e.name, 'utf8');
+      // Local header and directory entry share these fields; bit 11 says the name is UTF-8.
+      const fields = (b: Buffer, at: number) => {
+        b.writeUInt16LE(0x0800, at);
+        b.writeUInt16LE(e.method, at + 2);
+        b.writeUInt32LE(e.crc32, at + 8);
+        b.writeUInt32LE(e.compressedSize, at + 12);
+        b.writeUInt32LE(e.uncompressedSize, at + 16);
+        b.writeUInt16LE(name.length, at + 20);
+      };
+      const header = Buffer.alloc(30);
+      header.writeUInt32LE(0x04034b50, 0);
+      header.writeUInt16LE(20, 4);
+      fields(header, 6);
+      await write(header);
+      await write(name);
+      for (let p = 0; p < e.compressedSize; p += 1 << 20)
+        await write(await readAt(fd, start + p, Math.min(1 << 20, e.compressedSize - p)));
+      const dir = Buffer.alloc(46);
+      dir.writeUInt32LE(0x02014b50, 0);
+      dir.writeUInt16LE(20, 4);
+      dir.writeUInt16LE(20, 6);
+      fields(dir, 8);
+      dir.writeUInt32LE(offset, 42);
+      central.push(dir, name);
+      offset += 30 + name.length + e.compressedSize;
+    }
+    const cd = Buffer.concat(central);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(wanted.length, 8);
+    end.writeUInt16LE(wanted.length, 10);
+    end.writeUInt32LE(cd.length, 12);
+    end.writeUInt32LE(offset, 16);
+    await write(cd);
+    await write(end);
+    sink.end();
+    await once(sink, 'finish');
+    return out;
+  } catch (err) {
+    sink.destroy();
+    await fs.promises.rm(out, { force: true });
+    throw err;
+  } finally {
+    await fd.close();
+  }
 }
