@@ -312,7 +312,11 @@ function facetCounts(where: (skip?: FacetName) => Condition, active: Set<FacetNa
   const parts: RawBuilder<unknown>[] = [];
   for (const [facet, column] of Object.entries(ORG_FACETS) as [FacetName, string][])
     parts.push(
-      sql`${agg(sql`SELECT ${sql.ref(`organisation.${column}`)} AS value, sum(c.n)::int AS count FROM (${counted(facet, 'org_id')}) c JOIN organisation ON organisation.id = c.key GROUP BY 1`)} AS ${sql.id(facet)}`,
+      sql`${agg(
+        active.has(facet)
+          ? sql`SELECT ${sql.ref(`organisation.${column}`)} AS value, sum(c.n)::int AS count FROM (${counted(facet, 'org_id')}) c JOIN organisation ON organisation.id = c.key GROUP BY 1`
+          : sql`SELECT ${sql.ref(`g_org.${column}`)} AS value, sum(g_org.n)::int AS count FROM g_org GROUP BY 1`,
+      )} AS ${sql.id(facet)}`,
     );
   for (const [facet, [column, codes, set]] of Object.entries(CODED_FACETS) as [
     FacetName,
@@ -353,7 +357,11 @@ export async function listDatasets(
       g AS MATERIALIZED (
         SELECT GROUPING(${sql.join(GROUPED.map((c) => sql.ref(`hits.${c}`)))}) AS grouped, ${sql.join(GROUPED.map((c) => sql.ref(`hits.${c}`)))}, count(*)::int AS n
           FROM hits WHERE ${where()}
-         GROUP BY GROUPING SETS (${sql.join(GROUPED.map((c) => sql`(${sql.ref(`hits.${c}`)})`))}))
+         GROUP BY GROUPING SETS (${sql.join(GROUPED.map((c) => sql`(${sql.ref(`hits.${c}`)})`))})),
+      -- The shared pass's counts per publisher, joined to the publishers once for all three of their facets.
+      g_org AS MATERIALIZED (
+        SELECT organisation.org_code, organisation.region_code, organisation.admin_level, g.n
+          FROM g JOIN organisation ON organisation.id = g.org_id WHERE g.grouped = ${groupedBy('org_id')})
       SELECT
         (SELECT coalesce(sum(g.n), 0)::int FROM g WHERE g.grouped = ${groupedBy('open_tier')}) AS total,
         (SELECT coalesce(json_agg(hits.id ORDER BY ${ORDER[sort]}), '[]'::json) FROM (
