@@ -135,7 +135,7 @@ export async function xlsxToCsv(
     written = rowNumber;
   };
 
-  const readable = await inReadableOrder(file, tmpDir);
+  const readable = await inReadableOrder(file, parts.entries, tmpDir);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(readable, {
     worksheets: 'emit',
     sharedStrings: 'cache',

@@ -93,6 +93,8 @@ export interface XlsxParts {
   sheets: { name: string; part: string }[];
   /** Merged ranges per sheet part, as `A1:F1` references. */
   merges: Map<string, string[]>;
+  /** The archive's directory, as checked. */
+  entries: ZipEntry[];
 }
 
 const decodeXml = (s: string) =>
@@ -211,7 +213,7 @@ export async function inspectXlsx(file: string, limits: ZipLimits): Promise<Xlsx
     const part = rid ? rels.get(rid) : undefined;
     if (name && part) sheets.push({ name, part });
   }
-  return { sheets, merges };
+  return { sheets, merges, entries };
 }
 
 /** `A1` → { row: 1, col: 1 } */
@@ -234,12 +236,12 @@ const LEADING = ['xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStri
  * moved to the front: compressed bytes are copied as they are, only the headers are written anew.
  * Returns the file to read, which is a new one in `tmpDir` only when the order had to change.
  */
-export async function inReadableOrder(file: string, tmpDir: string): Promise<string> {
+export async function inReadableOrder(file: string, entries: ZipEntry[], tmpDir: string): Promise<string> {
   const rank = (e: ZipEntry) => {
     const i = LEADING.indexOf(e.name);
     return i !== -1 ? i : e.name.startsWith('xl/worksheets/') ? LEADING.length + 1 : LEADING.length;
   };
-  const stored = (await readCentralDirectory(file)).sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  const stored = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
   const wanted = [...stored].sort((a, b) => rank(a) - rank(b));
   if (wanted.every((e, i) => e === stored[i])) return file;
   const out = path.join(tmpDir, `${randomBytes(6).toString('hex')}.xlsx`);
