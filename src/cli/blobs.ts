@@ -1,5 +1,6 @@
 import { referencedBlobs } from '../data/index.ts';
 import { collectGarbage, openBlobStore, type Context } from '../platform/index.ts';
+import { formatBytes } from '../web/index.ts';
 import type { Handler } from './commands.ts';
 
 const UNITS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -12,15 +13,7 @@ export function parseDuration(text: string): number | null {
 
 export const DURATION_HINT = 'a whole number with s, m, h or d, e.g. 24h, 30m, 7d';
 
-const formatBytes = (n: number) => {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${i ? n.toFixed(1) : n} ${units[i]}`;
-};
+const size = (n: number) => formatBytes(n, 'en');
 
 export const blobHandlers: Record<string, Handler> = {
   /** Deletes the blobs no version refers to any more (run from a timer, e.g. daily). */
@@ -37,11 +30,11 @@ export const blobHandlers: Record<string, Handler> = {
       minAgeMs,
       dryRun,
       now: ctx.clock.now(),
-      onDelete: (b) => io.out(`${dryRun ? 'would delete' : 'deleted'} ${b.key} (${formatBytes(b.size)})`),
+      onDelete: (b) => io.out(`${dryRun ? 'would delete' : 'deleted'} ${b.key} (${size(b.size)})`),
       onPage: (t) => io.err(`checked ${t.checked} blobs, ${t.deleted} ${verb}`),
     });
     io.out(
-      `${dryRun ? 'dry run: ' : ''}${s.checked} blobs checked: ${s.checked - s.deleted} kept (${s.referenced} referenced, ${s.young} newer than ${args.minAge ?? '24h'}), ${s.deleted} ${verb}, ${formatBytes(s.bytesFreed)} ${freed}`,
+      `${dryRun ? 'dry run: ' : ''}${s.checked} blobs checked: ${s.checked - s.deleted} kept (${s.referenced} referenced, ${s.young} newer than ${args.minAge ?? '24h'}), ${s.deleted} ${verb}, ${size(s.bytesFreed)} ${freed}`,
     );
     return 0;
   },

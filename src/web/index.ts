@@ -4,6 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { registerWeb } from './plugin.ts';
 import { sessionAuthenticator } from './session-auth.ts';
 
+export { formatBytes } from './i18n/index.ts';
+
 /**
  * The portal and console as options for `buildApp`: the session cookie as a way of signing in,
  * and the pages. The authenticator needs the context, which `buildApp` hands to extensions; it
