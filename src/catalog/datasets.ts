@@ -40,7 +40,7 @@ import {
   bitOf,
   codeOf,
   correctQuery,
-  decodeCounts,
+  type CodedFacet,
   fieldCondition,
   highlight,
   indexDataset,
@@ -48,6 +48,7 @@ import {
   parseQuery,
   rankExpression,
   relatedTo,
+  searchPartitions,
   searchSession,
   type Condition,
   type Highlight,
@@ -216,16 +217,14 @@ const ORDER: Record<DatasetSort, Condition> = {
 };
 
 /**
- * Every dataset the actor may see that passes the filters no facet stands for, with what the
- * facets, the facet filters and the sort need. It reads the search index's narrow row per
- * dataset (kept in step with the catalogue), not the wide dataset rows. The visibility rule is
- * applied here, in SQL, before anything is counted, so totals and facet counts never reveal
- * hidden datasets.
+ * What facets, facet filters and sorts need of a search row, from the whole index or one of its
+ * partitions (ADR 0019): the narrow row per dataset kept in step with the catalogue, never the
+ * wide dataset rows.
  */
-function filtered(db: Kdb, visible: Condition, f: DatasetFilter, sq: SearchQuery, sort: DatasetSort) {
+function hitRows(db: Kdb, sq: SearchQuery, sort: DatasetSort, from = 'dataset_search') {
   const sortColumn = SORT_COLUMN[sort];
-  let q = db
-    .selectFrom('dataset_search')
+  return db
+    .selectFrom(sql`${sql.table(from)}`.as('dataset_search') as unknown as 'dataset_search')
     .select([
       'dataset_search.dataset_id as id',
       'dataset_search.org_id',
@@ -236,8 +235,23 @@ function filtered(db: Kdb, visible: Condition, f: DatasetFilter, sq: SearchQuery
       'dataset_search.modified',
       (sort === 'relevance' ? rankExpression(sq) : sql<number>`0`).as('rank'),
     ])
-    .$if(sortColumn !== null, (qb) => qb.select(sortColumn!))
-    .where(visible);
+    .$if(sortColumn !== null, (qb) => qb.select(sortColumn!));
+}
+
+/**
+ * Every dataset the actor may see that matches the words and passes the filters no facet stands
+ * for. The visibility rule is applied here, in SQL, before anything is counted, so totals and
+ * facet counts never reveal hidden datasets.
+ */
+function filtered(
+  db: Kdb,
+  visible: Condition,
+  f: DatasetFilter,
+  sq: SearchQuery,
+  sort: DatasetSort,
+  from: string,
+) {
+  let q = hitRows(db, sq, sort, from).where(visible);
   if (f.shareTier)
     q = q.where(sql<boolean>`dataset_search.share_tier = ${codeOf('share_tier', f.shareTier)}`);
   if (f.status) q = q.where(sql<boolean>`dataset_search.status = ${codeOf('status', f.status)}`);
@@ -246,15 +260,26 @@ function filtered(db: Kdb, visible: Condition, f: DatasetFilter, sq: SearchQuery
 }
 
 /** Publishers by a property of theirs; organisations are few, so this is a small initial lookup. */
-const publishersWhere = (condition: Condition) =>
-  sql<boolean>`hits.org_id = ANY(ARRAY(SELECT organisation.id FROM organisation WHERE ${condition}))`;
+const publishersWhere = (condition: Condition) => (from: FacetSource) =>
+  sql<boolean>`${sql.ref(`${from}.org_id`)} = ANY(ARRAY(SELECT organisation.id FROM organisation WHERE ${condition}))`;
 
-/** The facet filters, as conditions over the `hits` of `filtered`. */
-function facetFilters(f: DatasetFilter): { facet: FacetName; condition: Condition }[] {
-  const out: { facet: FacetName; condition: Condition }[] = [];
-  const add = (facet: FacetName, condition: Condition) => out.push({ facet, condition });
-  const has = (column: 'themes' | 'formats', bit: RawBuilder<string>) =>
-    sql<boolean>`${sql.ref(`hits.${column}`)} & ${bit} <> 0`;
+/**
+ * Facet filters apply to the `hits` of `filtered` (for the page) and to their `combos` (for the
+ * counts): both have the faceted columns.
+ */
+type FacetSource = 'hits' | 'combos';
+type FacetFilter = { facet: FacetName; condition: (from: FacetSource) => Condition };
+
+/** The facet filters in use. */
+function facetFilters(f: DatasetFilter): FacetFilter[] {
+  const out: FacetFilter[] = [];
+  const add = (facet: FacetName, condition: FacetFilter['condition']) => out.push({ facet, condition });
+  const column = (name: string) => (from: FacetSource) => sql.ref(`${from}.${name}`);
+  const has = (name: 'themes' | 'formats', bit: RawBuilder<string>) => (from: FacetSource) =>
+    sql<boolean>`${column(name)(from)} & ${bit} <> 0`;
+  const is =
+    (name: 'open_tier' | 'update_frequency', code: RawBuilder<number | null>) => (from: FacetSource) =>
+      sql<boolean>`${column(name)(from)} = ${code}`;
   if (f.theme)
     add('theme', has('themes', bitOf('theme', findTerm(themeVocabulary, f.theme)?.code ?? f.theme)));
   if (f.org)
@@ -266,11 +291,14 @@ function facetFilters(f: DatasetFilter): { facet: FacetName; condition: Conditio
           : sql`organisation.org_code = ${f.org}`,
       ),
     );
-  if (f.openTier) add('openTier', sql`hits.open_tier = ${codeOf('open_tier', f.openTier)}`);
+  if (f.openTier) add('openTier', is('open_tier', codeOf('open_tier', f.openTier)));
   if (f.updateFrequency)
     add(
       'updateFrequency',
-      sql`hits.update_frequency = ${codeOf('update_frequency', findTerm(updateFrequencies, f.updateFrequency)?.code ?? f.updateFrequency)}`,
+      is(
+        'update_frequency',
+        codeOf('update_frequency', findTerm(updateFrequencies, f.updateFrequency)?.code ?? f.updateFrequency),
+      ),
     );
   if (f.format)
     add('format', has('formats', bitOf('format', findTerm(formatVocabulary, f.format)?.code ?? f.format)));
@@ -279,6 +307,7 @@ function facetFilters(f: DatasetFilter): { facet: FacetName; condition: Conditio
   return out;
 }
 
+/** Facets over the publisher: the organisation column each counts by. */
 const ORG_FACETS = { org: 'org_code', region: 'region_code', adminLevel: 'admin_level' } as const;
 /** Facets over coded columns of the hits (migration 006): the column, its codes, and whether it is a bit set. */
 const CODED_FACETS = {
@@ -287,43 +316,76 @@ const CODED_FACETS = {
   theme: ['themes', 'theme', true],
   format: ['formats', 'format', true],
 } as const;
-/** The grouping pass shared by facets whose own filter is not in use: one set per column. */
+const FACETS = [...Object.keys(ORG_FACETS), ...Object.keys(CODED_FACETS)] as FacetName[];
+/** The faceted columns: `combos` counts hits per combination of them. */
 const GROUPED = ['org_id', 'open_tier', 'update_frequency', 'themes', 'formats'] as const;
 type Grouped = (typeof GROUPED)[number];
 /** GROUPING() of the columns above for the set that groups by `column` alone: every other bit set. */
 const groupedBy = (column: Grouped) =>
   (2 ** GROUPED.length - 1) ^ (2 ** (GROUPED.length - 1 - GROUPED.indexOf(column)));
+const columnOf = (facet: FacetName): Grouped =>
+  facet in CODED_FACETS ? CODED_FACETS[facet as keyof typeof CODED_FACETS][0] : 'org_id';
+
+/**
+ * What a partition's statement returns: its total, its best ids in order, and per facet the hits
+ * counted by key — a publisher's id, a code, or a bit set of codes, as text — with the codes and
+ * publishers needed to turn keys into values.
+ */
+interface PartitionResult {
+  total: number;
+  ids: string[];
+  counts: Record<FacetName, [string, number][]>;
+  codes: [CodedFacet, number, string][];
+  orgs: { id: string; org_code: string; region_code: string; admin_level: string }[];
+}
 
 /**
  * Each facet counts what choosing one of its values would give: every filter applies except its
- * own. Facets whose filter is not in use share one GROUPING SETS pass over the hits (the total
- * comes from it too); a facet whose filter is in use gets a pass of its own. Either way hits are
- * counted per code, bit set or organisation, and only those few rows are turned into values and
- * rolled up, so no hit row is joined to anything.
+ * own. Hits are first counted once per combination of faceted values (`combos`: a few thousand
+ * rows even for tens of thousands of hits), and every facet is counted from those: facets whose
+ * filter is not in use share one GROUPING SETS pass (the total comes from it too), a facet whose
+ * filter is in use gets a pass of its own. Keys become values in the application
+ * (`decodeFacets`), after the partitions' counts are added up.
  */
-function facetCounts(where: (skip?: FacetName) => Condition, active: Set<FacetName>) {
-  const agg = (rows: RawBuilder<unknown>) =>
-    sql`(SELECT coalesce(json_agg(json_build_object('value', v.value, 'count', v.count) ORDER BY v.count DESC, v.value), '[]'::json) FROM (${rows}) v)`;
-  /** Hits counted by one column: `key`, `n`. */
-  const counted = (facet: FacetName, column: Grouped) =>
-    active.has(facet)
-      ? sql`SELECT ${sql.ref(`hits.${column}`)} AS key, count(*) AS n FROM hits WHERE ${where(facet)} GROUP BY 1`
-      : sql`SELECT ${sql.ref(`g.${column}`)} AS key, g.n FROM g WHERE g.grouped = ${groupedBy(column)}`;
-  const parts: RawBuilder<unknown>[] = [];
-  for (const [facet, column] of Object.entries(ORG_FACETS) as [FacetName, string][])
-    parts.push(
-      sql`${agg(
-        active.has(facet)
-          ? sql`SELECT ${sql.ref(`organisation.${column}`)} AS value, sum(c.n)::int AS count FROM (${counted(facet, 'org_id')}) c JOIN organisation ON organisation.id = c.key GROUP BY 1`
-          : sql`SELECT ${sql.ref(`g_org.${column}`)} AS value, sum(g_org.n)::int AS count FROM g_org GROUP BY 1`,
-      )} AS ${sql.id(facet)}`,
-    );
-  for (const [facet, [column, codes, set]] of Object.entries(CODED_FACETS) as [
-    FacetName,
-    (typeof CODED_FACETS)[keyof typeof CODED_FACETS],
-  ][])
-    parts.push(sql`${agg(decodeCounts(codes, counted(facet, column), set))} AS ${sql.id(facet)}`);
-  return sql.join(parts, sql`, `);
+function facetCounts(where: (from: FacetSource, skip?: FacetName) => Condition, active: Set<FacetName>) {
+  const counted = (facet: FacetName) => {
+    const column = columnOf(facet);
+    return active.has(facet)
+      ? sql`SELECT ${sql.ref(`combos.${column}`)}::text AS key, sum(combos.n)::int AS n FROM combos WHERE ${where('combos', facet)} GROUP BY 1`
+      : sql`SELECT ${sql.ref(`g.${column}`)}::text AS key, g.n FROM g WHERE g.grouped = ${groupedBy(column)}`;
+  };
+  return sql`json_build_object(${sql.join(
+    FACETS.map(
+      (facet) =>
+        sql`${facet}::text, (SELECT coalesce(json_agg(json_build_array(c.key, c.n)), '[]'::json) FROM (${counted(facet)}) c)`,
+    ),
+  )})`;
+}
+
+/** Partitions' counts added up, and their keys turned into values; most hits first. */
+function decodeFacets(parts: PartitionResult[]): Facets {
+  const code = new Map(parts.flatMap((p) => p.codes.map(([facet, c, value]) => [`${facet}:${c}`, value])));
+  const org = new Map(parts.flatMap((p) => p.orgs.map((o) => [o.id, o])));
+  const facets = {} as Facets;
+  for (const facet of FACETS) {
+    const values = (key: string): string[] => {
+      if (facet in ORG_FACETS) return [org.get(key)![ORG_FACETS[facet as keyof typeof ORG_FACETS]]];
+      const [, codes, set] = CODED_FACETS[facet as keyof typeof CODED_FACETS];
+      if (!set) return [code.get(`${codes}:${key}`)!];
+      const bits = BigInt(key);
+      return [...Array(63).keys()]
+        .filter((b) => (bits >> BigInt(b)) & 1n)
+        .map((b) => code.get(`${codes}:${b}`)!);
+    };
+    const counts = new Map<string, number>();
+    for (const p of parts)
+      for (const [key, n] of p.counts[facet])
+        for (const v of values(key)) counts.set(v, (counts.get(v) ?? 0) + n);
+    facets[facet] = [...counts]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  }
+  return facets;
 }
 
 const listOf = (v: string | string[] | undefined) =>
@@ -349,33 +411,47 @@ export async function listDatasets(
   const sort = f.sort ?? (searching ? 'relevance' : 'modified');
   const facets = facetFilters(f);
   const active = new Set(facets.map((c) => c.facet));
-  const where = (skip?: FacetName) =>
-    sql<boolean>`${sql.join([sql`true`, ...facets.filter((c) => c.facet !== skip).map((c) => c.condition)], sql` AND `)}`;
-  const run = (query: SearchQuery) => (db: Kdb) =>
-    sql<Facets & { total: number; ids: string[] }>`
-      WITH hits AS MATERIALIZED (${filtered(db, visibleTo(ctx, actor, 'dataset_search'), f, query, sort)}),
+  const where = (from: FacetSource, skip?: FacetName) =>
+    sql<boolean>`${sql.join([sql`true`, ...facets.filter((c) => c.facet !== skip).map((c) => c.condition(from))], sql` AND `)}`;
+  const columns = (from: string) => sql.join(GROUPED.map((c) => sql.ref(`${from}.${c}`)));
+  const top = page * pageSize;
+  const codedFacets = Object.values(CODED_FACETS).map(([, codes]) => codes);
+  const run = (query: SearchQuery, partition: string) => (db: Kdb) =>
+    sql<PartitionResult>`
+      WITH hits AS MATERIALIZED (${filtered(db, visibleTo(ctx, actor, 'dataset_search'), f, query, sort, partition)}),
+      combos AS MATERIALIZED (SELECT ${columns('hits')}, count(*)::int AS n FROM hits GROUP BY ${columns('hits')}),
       g AS MATERIALIZED (
-        SELECT GROUPING(${sql.join(GROUPED.map((c) => sql.ref(`hits.${c}`)))}) AS grouped, ${sql.join(GROUPED.map((c) => sql.ref(`hits.${c}`)))}, count(*)::int AS n
-          FROM hits WHERE ${where()}
-         GROUP BY GROUPING SETS (${sql.join(GROUPED.map((c) => sql`(${sql.ref(`hits.${c}`)})`))})),
-      -- The shared pass's counts per publisher, joined to the publishers once for all three of their facets.
-      g_org AS MATERIALIZED (
-        SELECT organisation.org_code, organisation.region_code, organisation.admin_level, g.n
-          FROM g JOIN organisation ON organisation.id = g.org_id WHERE g.grouped = ${groupedBy('org_id')})
+        SELECT GROUPING(${columns('combos')}) AS grouped, ${columns('combos')}, sum(combos.n)::int AS n
+          FROM combos WHERE ${where('combos')}
+         GROUP BY GROUPING SETS (${sql.join(GROUPED.map((c) => sql`(${sql.ref(`combos.${c}`)})`))}))
       SELECT
         (SELECT coalesce(sum(g.n), 0)::int FROM g WHERE g.grouped = ${groupedBy('open_tier')}) AS total,
-        (SELECT coalesce(json_agg(hits.id ORDER BY ${ORDER[sort]}), '[]'::json) FROM (
-           SELECT * FROM hits WHERE ${where()} ORDER BY ${ORDER[sort]} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}) hits) AS ids,
-        ${facetCounts(where, active)}`
+        (SELECT coalesce(json_agg(hits.id), '[]'::json) FROM (
+           SELECT hits.id FROM hits WHERE ${where('hits')} ORDER BY ${ORDER[sort]} LIMIT ${top}) hits) AS ids,
+        ${facetCounts(where, active)} AS counts,
+        (SELECT coalesce(json_agg(json_build_array(search_code.facet, search_code.code, search_code.value)), '[]'::json)
+           FROM search_code WHERE search_code.facet IN (${sql.join(codedFacets)})) AS codes,
+        (SELECT coalesce(json_agg(organisation), '[]'::json) FROM (
+           SELECT organisation.id, organisation.org_code, organisation.region_code, organisation.admin_level FROM organisation
+            WHERE organisation.id IN (SELECT combos.org_id FROM combos)) organisation) AS orgs`
       .execute(db)
       .then((r) => r.rows[0]);
-  let result = await searchSession(ctx.db, searching, run(sq));
+  const partitions = await searchPartitions(ctx.database, ctx.db);
+  const search = async (query: SearchQuery) => {
+    const parts = await Promise.all(partitions.map((p) => searchSession(ctx.db, searching, run(query, p))));
+    return {
+      total: parts.reduce((n, p) => n + p.total, 0),
+      ids: parts.flatMap((p) => p.ids),
+      facets: decodeFacets(parts),
+    };
+  };
+  let result = await search(sq);
   let shown = sq;
   let didYouMean: string | null = null;
   if (sq.document !== null && result.total === 0 && f.q) {
     const corrected = await correctQuery(ctx.db, f.q);
     const retry = corrected ? parseQuery(corrected, listOf(f.fields)) : null;
-    const second = retry ? await searchSession(ctx.db, true, run(retry)) : null;
+    const second = retry ? await search(retry) : null;
     // Offered only when it finds something the asker may see: the vocabulary spans every title.
     if (second && second.total > 0) {
       didYouMean = corrected;
@@ -383,24 +459,27 @@ export async function listDatasets(
       if (sq.latinWords.length) [result, shown] = [second, retry!];
     }
   }
-  // The rule again: a dataset withdrawn between the two statements must not be shown.
+  // The page, ordered again over the partitions' best; the rule again, as a dataset may have been withdrawn meanwhile.
   const rows = result.ids.length
-    ? await baseQuery(ctx.db).where('dataset.id', 'in', result.ids).where(visibleTo(ctx, actor)).execute()
+    ? await sql<Row>`
+        SELECT dataset.*, organisation.name AS org_name, organisation.org_code
+          FROM (SELECT * FROM (${hitRows(ctx.db, shown, sort).where(sql<boolean>`dataset_search.dataset_id = ANY(${sql.val(result.ids)}::uuid[])`)}) hits
+                ORDER BY ${ORDER[sort]} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}) hits
+          JOIN dataset ON dataset.id = hits.id JOIN organisation ON organisation.id = dataset.org_id
+         WHERE ${visibleTo(ctx, actor)} ORDER BY ${ORDER[sort]}`
+        .execute(ctx.db)
+        .then((r) => r.rows)
     : [];
-  const byId = new Map(rows.map((r) => [r.id, toDataset(r)]));
-  const items: ListedDataset[] = result.ids.flatMap((id) => {
-    const d = byId.get(id);
-    if (!d) return [];
-    return searching ? [{ ...d, highlight: highlight(shown, d.title, d.description) }] : [d];
+  const items: ListedDataset[] = rows.map((r) => {
+    const d = toDataset(r);
+    return searching ? { ...d, highlight: highlight(shown, d.title, d.description) } : d;
   });
-  const total = Number(result.total);
-  const { ids: _ids, total: _total, ...facetValues } = result;
   return {
     items,
-    total,
+    total: result.total,
     page,
     pageSize,
-    facets: facetValues,
+    facets: result.facets,
     ...(searching && { didYouMean }),
   };
 }

@@ -13,7 +13,14 @@ import {
   type Context,
 } from '../../src/platform/index.ts';
 import { actorOf, countAudit, createUser } from '../../src/access/index.ts';
-import { createDataset, createOrganisation, reindexAll } from '../../src/catalog/index.ts';
+import {
+  createDataset,
+  createOrganisation,
+  listDatasets,
+  reindexAll,
+  type DatasetFilter,
+} from '../../src/catalog/index.ts';
+import { searchPartitions } from '../../src/catalog/search/index.ts';
 import { parseQuery } from '../../src/catalog/search/query.ts';
 import { highlight } from '../../src/catalog/search/highlight.ts';
 import { bigramChain, indexTerms, pinyinTerms } from '../../src/catalog/search/segment.ts';
@@ -426,6 +433,41 @@ onEachDatabase('search API', (kind) => {
     const paged = await search(`q=${encodeURIComponent('公积金')}&pageSize=2&page=2`);
     assert.equal(paged.body.items.length, 1);
     assert.equal(paged.body.total, 3);
+  });
+
+  test('a search over the partitions of the index, side by side, gives what one statement over all of it gives', async () => {
+    // On a server each partition is searched on a connection of its own; inside a transaction
+    // (one connection) the whole index is read in one statement, as on the embedded database.
+    assert.equal((await searchPartitions(s.ctx.database, s.ctx.db)).length, kind === 'postgres' ? 2 : 1);
+    const staff = actorOf(
+      await createUser(s.ctx, null, {
+        email: `split${kind}@test.kaifang`,
+        role: 'department',
+        orgId: org.gjj.id,
+      }),
+    );
+    const filters: DatasetFilter[] = [
+      ...[1, 2, 3, 4].map((page) => ({ pageSize: 2, page })),
+      ...[1, 2, 3].map((page) => ({ q: '公积金', pageSize: 1, page })),
+      { q: '医院' },
+      { q: 'gongjjin' },
+      { sort: 'title', pageSize: 2, page: 2 },
+      { sort: 'newest', pageSize: 2, page: 3 },
+      { sort: 'views', pageSize: 3 },
+      { theme: 'health' },
+      { format: 'CSV', pageSize: 1 },
+      { adminLevel: 'county' },
+      { q: '统一社会信用代码', openTier: 'unconditional' },
+      { fields: '统一社会信用代码', sort: 'title' },
+    ];
+    for (const actor of [null, staff])
+      for (const f of filters) {
+        const split = await listDatasets(s.ctx, actor, f);
+        const whole = await s.ctx.db
+          .transaction()
+          .execute((trx) => listDatasets({ ...s.ctx, db: trx }, actor, f));
+        assert.deepEqual(split, whole, JSON.stringify({ actor: actor?.role ?? null, f }));
+      }
   });
 
   test('drafts and unopened datasets never reach the public: not in results, facets, suggestions or related', async () => {

@@ -15,13 +15,3 @@ export const codeOf = (facet: CodedFacet, value: string): RawBuilder<number | nu
 /** The bit of one value in a set column, or 0 when no dataset ever had it. */
 export const bitOf = (facet: CodedFacet, value: string): RawBuilder<string> =>
   sql`(SELECT coalesce(bit_or(1::bigint << search_code.code), 0) FROM search_code WHERE search_code.facet = ${facet} AND search_code.value = ${value})`;
-
-/**
- * The values of counted codes: `counted` yields `key` (a code, or a bit set when `set`) and `n`;
- * the result is `value` and the summed `count`, one row per value.
- */
-export function decodeCounts(facet: CodedFacet, counted: RawBuilder<unknown>, set: boolean) {
-  const matches = set ? sql`c.key & (1::bigint << search_code.code) <> 0` : sql`c.key = search_code.code`;
-  return sql`SELECT search_code.value AS value, sum(c.n)::int AS count FROM (${counted}) c
-    JOIN search_code ON search_code.facet = ${facet} AND ${matches} GROUP BY 1`;
-}

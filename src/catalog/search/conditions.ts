@@ -61,8 +61,12 @@ const allOf = (column: string, groups: string[][]) =>
 export function rankExpression(sq: SearchQuery) {
   if (!sq.document || !sq.groups.length) return sql<number>`0`;
   const typed = sq.groups.map((g) => [g[0]]);
-  return sql<number>`(4 * ${allOf('dataset_search.title_key', sq.groups)}::int + 2 * ${allOf('dataset_search.title_key', typed)}::int
-    + ${allOf('dataset_search.tags_key', sq.groups)}::int)`;
+  // Every typed word in the title implies every group in it: one CASE tests each title once for a
+  // query without synonyms, on every hit.
+  const title = sq.groups.some((g) => g.length > 1)
+    ? sql`CASE WHEN ${allOf('dataset_search.title_key', typed)} THEN 6 WHEN ${allOf('dataset_search.title_key', sq.groups)} THEN 4 ELSE 0 END`
+    : sql`CASE WHEN ${allOf('dataset_search.title_key', typed)} THEN 6 ELSE 0 END`;
+  return sql<number>`(${title} + ${allOf('dataset_search.tags_key', sq.groups)}::int)`;
 }
 
 /**

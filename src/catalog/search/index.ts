@@ -12,9 +12,10 @@ export {
   TYPO_MATCH,
   type Condition,
 } from './conditions.ts';
-export { codeOf, bitOf, decodeCounts, type CodedFacet } from './codes.ts';
+export { codeOf, bitOf, type CodedFacet } from './codes.ts';
 export { highlight, escapeHtml, type Highlight } from './highlight.ts';
 export { correctQuery } from './suggest.ts';
 export { relatedTo, type Relation, type RelatedTarget } from './related.ts';
+export { searchPartitions } from './partitions.ts';
 export { compactSearchIndex, indexDataset, reindexAll, type ReindexResult } from './indexer.ts';
 export { governmentTerms, synonymGroups } from './dictionary.ts';

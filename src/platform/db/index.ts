@@ -19,6 +19,8 @@ export type Kdb = Kysely<Schema>;
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Kdb;
+  /** How many statements can run at once: the pool's size, or 1 for the embedded database. */
+  connections: number;
   /** Runs a script of several statements (migrations). */
   exec(script: string): Promise<void>;
   close(): Promise<void>;
@@ -37,7 +39,8 @@ export async function openDatabase(opts: {
 }
 
 async function openServer(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.KAIFANG_DB_POOL ?? 10) });
+  const connections = Number(process.env.KAIFANG_DB_POOL ?? 10);
+  const pool = new pg.Pool({ connectionString: url, max: connections });
   // An idle connection the server drops (restart, failover, admin termination) is discarded by the
   // pool and replaced on next use; without a listener its 'error' event would crash the process.
   pool.on('error', () => undefined);
@@ -48,6 +51,7 @@ async function openServer(url: string): Promise<Database> {
   return {
     kind: 'postgres',
     db,
+    connections,
     exec: async (script) => {
       const c = await pool.connect();
       try {
@@ -78,6 +82,7 @@ async function openEmbedded(dir: string | null): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    connections: 1,
     // Through Kysely's connection queue, so a script never interleaves with a transaction.
     exec: (script) =>
       db.connection().execute(async () => {
