@@ -460,15 +460,22 @@ export async function listDatasets(
     }
   }
   // The page, ordered again over the partitions' best; the rule again, as a dataset may have been withdrawn meanwhile.
+  const best = ctx.db
+    .selectFrom(
+      hitRows(ctx.db, shown, sort)
+        .where(sql<boolean>`dataset_search.dataset_id = ANY(${sql.val(result.ids)}::uuid[])`)
+        .as('hits'),
+    )
+    .selectAll('hits')
+    .orderBy(ORDER[sort])
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
   const rows = result.ids.length
-    ? await sql<Row>`
-        SELECT dataset.*, organisation.name AS org_name, organisation.org_code
-          FROM (SELECT * FROM (${hitRows(ctx.db, shown, sort).where(sql<boolean>`dataset_search.dataset_id = ANY(${sql.val(result.ids)}::uuid[])`)}) hits
-                ORDER BY ${ORDER[sort]} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}) hits
-          JOIN dataset ON dataset.id = hits.id JOIN organisation ON organisation.id = dataset.org_id
-         WHERE ${visibleTo(ctx, actor)} ORDER BY ${ORDER[sort]}`
-        .execute(ctx.db)
-        .then((r) => r.rows)
+    ? await baseQuery(ctx.db)
+        .innerJoin(best.as('hits'), 'hits.id', 'dataset.id')
+        .where(visibleTo(ctx, actor))
+        .orderBy(ORDER[sort])
+        .execute()
     : [];
   const items: ListedDataset[] = rows.map((r) => {
     const d = toDataset(r);
