@@ -1,6 +1,14 @@
 import type { FieldError, Label } from './types.ts';
 
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large';
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  /** Too many at once or too often: the caller may retry later (429). */
+  | 'too_many';
 
 /**
  * A failure the caller can act on. `kind` says which class of failure it is (the HTTP layer

@@ -1,12 +1,14 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { DomainError, validationFailed, type Actor } from '../core/index.ts';
-import type { Context } from '../platform/index.ts';
+import { bytesOf, type Context } from '../platform/index.ts';
 import { openData, type DataView } from './access.ts';
 import { queryTimedOut } from './engine.ts';
-import { ident, literal } from './ingest/duck.ts';
-import type { FieldType } from './report.ts';
+import { admit } from './query-admission.ts';
+import { literalSize } from './query-cost.ts';
+import { runInProcess } from './query-process.ts';
+import type { Answer } from './query-worker.ts';
 import { countUse } from './usage.ts';
-import { cell, typeOfResult, type Cell } from './values.ts';
+import { currentCaller } from './usage-key.ts';
 
 /**
  * Read-only SQL over the caller's visible distributions. Two walls:
@@ -16,6 +18,8 @@ import { cell, typeOfResult, type Cell } from './values.ts';
  *  2. it then runs in a fresh in-memory DuckDB that holds only those distributions, with
  *     external access disabled, the configuration locked, and limits on memory, threads,
  *     time and rows returned. The first wall gives clear errors; the second is the real one.
+ * That DuckDB lives in a query process of its own, held to a hard memory cap and killed past its
+ * time limit, and only so many run at once (ADR 0027).
  */
 
 export const TABLE_PREFIX = 'dist_';
@@ -37,7 +41,7 @@ export interface Analysed {
 }
 
 /** Parses with DuckDB's own parser (no data attached) and walks the tree. */
-export async function analyse(sqlText: string, maxLength = 20000): Promise<Analysed> {
+export async function analyse(sqlText: string, maxLength = 20000, maxString = 1_000_000): Promise<Analysed> {
   if (typeof sqlText !== 'string' || !sqlText.trim())
     throw validationFailed([
       { field: 'sql', code: 'required', message: { zh: '缺少 SQL 语句', en: 'sql is required' } },
@@ -106,6 +110,14 @@ export async function analyse(sqlText: string, maxLength = 20000): Promise<Analy
             { function: node.function_name },
           );
       }
+      const built = literalSize(node);
+      if (built && built.size > maxString)
+        throw refused(
+          'query_too_expensive',
+          `${built.fn}() 要生成的字符串或列表过大（${built.size}，上限 ${maxString}）`,
+          `${built.fn}() would build a string or list of ${built.size}; the limit is ${maxString}`,
+          { function: built.fn, size: built.size, limit: maxString },
+        );
       const map = (node.cte_map as { map?: { key: string }[] } | undefined)?.map;
       for (const m of map ?? []) ctes.add(m.key.toLowerCase());
     });
@@ -148,80 +160,10 @@ const firstLine = (err: unknown) =>
     .split('\n')[0]
     .slice(0, 300);
 
-export interface QueryResult {
-  columns: { name: string; type: FieldType }[];
-  rows: Cell[][];
-  rowCount: number;
-  /** More rows existed than the row limit allowed. */
-  truncated: boolean;
+export interface QueryResult extends Answer {
   limit: number;
   /** The tables the statement read, with the version of each. */
   tables: { table: string; distributionId: string; version: number }[];
-}
-
-let running = 0;
-const waiting: (() => void)[] = [];
-async function slot<T>(max: number, fn: () => Promise<T>): Promise<T> {
-  while (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await fn();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
-/** A DuckDB holding only `views`, then shut: no files beyond those, no settings changeable. */
-async function sandbox(
-  ctx: Context,
-  views: { name: string; view: DataView }[],
-): Promise<{ instance: DuckDBInstance; c: DuckDBConnection }> {
-  const limits = ctx.config.data;
-  const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: limits.queryMemory,
-    threads: String(limits.queryThreads),
-    // No spilling: a query that needs more memory than it is given fails instead of filling a disk.
-    temp_directory: '',
-    autoinstall_known_extensions: 'false',
-    autoload_known_extensions: 'false',
-  });
-  const c = await instance.connect();
-  try {
-    const allowed: string[] = [];
-    for (const { name, view } of views) {
-      // Parquet is written in file order and DuckDB keeps it: no ORDER BY for every query to pay.
-      const columns = view.columns.map((col) => ident(col.name)).join(', ');
-      if (view.access.kind === 'full') {
-        // The file stays where it is and is read on demand; only it becomes readable.
-        allowed.push(view.file);
-        await c.run(
-          `CREATE VIEW ${ident(name)} AS SELECT ${columns} FROM read_parquet(${literal(view.file)})`,
-        );
-      } else {
-        // Under a grant the caller may see some fields and rows only: those are copied into
-        // memory, and the file itself is never made readable.
-        await c.run(
-          `CREATE TABLE ${ident(name)} AS SELECT ${columns} FROM ${view.from}`,
-          view.params as never,
-        );
-      }
-    }
-    await c.run(`SET allowed_paths = [${allowed.map(literal).join(', ')}]`);
-    await c.run('SET enable_external_access = false');
-    await c.run('SET lock_configuration = true');
-    return { instance, c };
-  } catch (err) {
-    c.closeSync();
-    instance.closeSync();
-    if (/memory/i.test(firstLine(err)))
-      throw refused(
-        'query_memory',
-        '获准范围内的数据超出查询可用内存，请改用数据接口分页获取',
-        'The data within your grant exceeds query memory; page through it with the rows API',
-      );
-    throw err;
-  }
 }
 
 export async function runQuery(
@@ -243,29 +185,42 @@ export async function runQuery(
       },
     ]);
   const sqlText = typeof body.sql === 'string' ? body.sql : '';
-  const { distributions } = await analyse(sqlText);
-  // Each table must pass the same gate as every other data path: visible, and readable by this caller.
-  const views: { name: string; view: DataView }[] = [];
-  for (const id of distributions)
-    views.push({
-      name: tableName(id),
-      view: await openData(ctx, actor, id, { action: 'query', detail: { sql: sqlText.slice(0, 2000) } }),
-    });
-  const result = await executeInSandbox(ctx, views, sqlText, limit);
-  await countUse(ctx, distributions, 'api_calls');
-  return {
-    ...result,
-    tables: views.map((v) => ({
-      table: v.name,
-      distributionId: v.view.distribution.id,
-      version: v.view.version.number,
-    })),
-  };
+  const { distributions } = await analyse(sqlText, undefined, limits.queryMaxString);
+  // A slot before any data is opened; given back however the query ends.
+  const release = admit(actor ? `u:${actor.userId}` : `a:${currentCaller()?.address ?? 'local'}`, !actor, {
+    total: limits.queryConcurrency,
+    anonymous: limits.queryAnonymousConcurrency,
+    perCaller: limits.queryPerCaller,
+  });
+  try {
+    // Each table must pass the same gate as every other data path: visible, and readable by this caller.
+    const views: { name: string; view: DataView }[] = [];
+    for (const id of distributions)
+      views.push({
+        name: tableName(id),
+        view: await openData(ctx, actor, id, { action: 'query', detail: { sql: sqlText.slice(0, 2000) } }),
+      });
+    const result = await executeInSandbox(ctx, views, sqlText, limit);
+    await countUse(ctx, distributions, 'api_calls');
+    return {
+      ...result,
+      tables: views.map((v) => ({
+        table: v.name,
+        distributionId: v.view.distribution.id,
+        version: v.view.version.number,
+      })),
+    };
+  } finally {
+    release();
+  }
 }
 
+const tooExpensive = (zh: string, en: string, details?: unknown) =>
+  refused('query_too_expensive', zh, en, details);
+
 /**
- * Runs a statement in a fresh sandbox holding `views`. Exported for the tests that prove the
- * sandbox holds even for SQL the parser check would have refused.
+ * Runs a statement in a fresh sandbox holding `views`, in a query process. Exported for the tests
+ * that prove the sandbox holds even for SQL the parser check would have refused.
  */
 export async function executeInSandbox(
   ctx: Context,
@@ -274,57 +229,65 @@ export async function executeInSandbox(
   limit: number,
 ): Promise<Omit<QueryResult, 'tables'>> {
   const limits = ctx.config.data;
-  return slot(limits.queryConcurrency, async () => {
-    const { instance, c } = await sandbox(ctx, views);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      c.interrupt();
-    }, limits.queryTimeoutMs);
-    try {
-      const result = await c.stream(sqlText.replace(/;\s*$/, ''));
-      const names = result.columnNames();
-      const types = result.columnTypes().map((t) => typeOfResult(String(t)));
-      const out: Cell[][] = [];
-      let truncated = false;
-      for await (const batch of result.yieldRowsJs()) {
-        for (const r of batch) {
-          if (out.length === limit) {
-            truncated = true;
-            break;
-          }
-          out.push((r as unknown[]).map((v, i) => cell(v, types[i])));
-        }
-        if (truncated) break;
-      }
-      return {
-        columns: names.map((name, i) => ({ name, type: types[i] })),
-        rows: out,
-        rowCount: out.length,
-        truncated,
-        limit,
-      };
-    } catch (err) {
-      if (timedOut) throw queryTimedOut();
-      if (err instanceof DomainError) throw err;
-      const message = firstLine(err);
-      if (/out of memory|memory limit/i.test(message))
-        throw refused(
+  const outcome = await runInProcess(
+    {
+      views: views.map(({ name, view }) => ({
+        name,
+        columns: view.columns.map((col) => col.name),
+        full: view.access.kind === 'full',
+        file: view.file,
+        from: view.from,
+        params: view.params,
+      })),
+      sql: sqlText,
+      limit,
+      memory: limits.queryMemory,
+      threads: limits.queryThreads,
+      timeoutMs: limits.queryTimeoutMs,
+      maxResultBytes: limits.queryMaxResultBytes,
+    },
+    {
+      capBytes: bytesOf(limits.queryProcessMemory) ?? 768e6,
+      timeoutMs: limits.queryTimeoutMs,
+      graceMs: limits.queryGraceMs,
+    },
+  );
+  if (outcome.kind === 'killed') {
+    if (outcome.reason === 'timeout') throw queryTimedOut();
+    throw tooExpensive(
+      '查询超出单条查询可用的内存，已终止；请缩小范围',
+      `The query went past the memory one query may use (${limits.queryProcessMemory}) and was stopped`,
+      { limit: limits.queryProcessMemory },
+    );
+  }
+  const { reply } = outcome;
+  if (reply.type === 'done') return { ...reply.answer, limit };
+  const message = reply.message.split('\n')[0].slice(0, 300);
+  if (reply.timedOut) throw queryTimedOut();
+  if (reply.tooLarge)
+    throw tooExpensive(
+      `查询结果超过 ${limits.queryMaxResultBytes} 字节，请减少行数或列`,
+      `The answer is larger than ${limits.queryMaxResultBytes} bytes; ask for fewer rows or columns`,
+      { limit: limits.queryMaxResultBytes },
+    );
+  if (/out of memory|memory limit|bad allocation|failed to allocate/i.test(message))
+    throw reply.stage === 'load'
+      ? refused(
+          'query_memory',
+          '获准范围内的数据超出查询可用内存，请改用数据接口分页获取',
+          'The data within your grant exceeds query memory; page through it with the rows API',
+        )
+      : refused(
           'query_memory',
           '查询超出可用内存，请缩小范围',
           `The query needs more memory than allowed: ${message}`,
         );
-      if (/permission|external access|disabled by configuration|locked/i.test(message))
-        throw refused(
-          'query_forbidden',
-          '查询试图访问不允许的资源',
-          `The query tried to reach beyond its data: ${message}`,
-        );
-      throw refused('query_failed', `查询出错：${message}`, `The query failed: ${message}`);
-    } finally {
-      clearTimeout(timer);
-      c.closeSync();
-      instance.closeSync();
-    }
-  });
+  if (reply.stage === 'load') throw new Error(`query sandbox could not be built: ${message}`);
+  if (/permission|external access|disabled by configuration|locked/i.test(message))
+    throw refused(
+      'query_forbidden',
+      '查询试图访问不允许的资源',
+      `The query tried to reach beyond its data: ${message}`,
+    );
+  throw refused('query_failed', `查询出错：${message}`, `The query failed: ${message}`);
 }

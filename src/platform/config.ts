@@ -148,7 +148,7 @@ function loadWorkflowConfig(env: NodeJS.ProcessEnv, problems: string[]): Workflo
 }
 
 /** The data plane's limits: every one of them bounds what one hostile file or query can cost. */
-export interface DataConfig {
+export interface DataConfig extends QueryGuardConfig {
   /** Largest uploaded or fetched file, in bytes; beyond it the upload is refused (413) and nothing is kept. */
   uploadMaxBytes: number;
   /** Files with more columns than this fail ingestion with a clear report. */
@@ -180,6 +180,7 @@ function loadDataConfig(env: NodeJS.ProcessEnv, problems: string[]): DataConfig 
     return v;
   };
   return {
+    ...loadQueryGuardConfig(env, problems, memory),
     uploadMaxBytes: parseIntIn(
       env.KAIFANG_UPLOAD_MAX_BYTES ?? String(1024 ** 3),
       1024,
@@ -247,4 +248,58 @@ function loadDataConfig(env: NodeJS.ProcessEnv, problems: string[]): DataConfig 
       problems,
     ),
   };
+}
+
+/**
+ * Bounds on user SQL beyond the sandbox's own settings (ADR 0027): each query runs in a child
+ * process with a hard memory cap and is killed past its time limit plus a grace; literal sizes
+ * given to string and list builders and the answer's size are capped; anonymous callers share a
+ * smaller pool of concurrent queries, and every caller has a share of the total.
+ */
+export interface QueryGuardConfig {
+  /** Hard cap on one query process (kernel data limit, and killed when its resident memory passes it). */
+  queryProcessMemory: string;
+  /** How long past the time limit a query may take to stop when interrupted before its process is killed. */
+  queryGraceMs: number;
+  /** Largest string or list a literal size argument may ask for (repeat, lpad, range, …). */
+  queryMaxString: number;
+  /** Largest answer, in bytes of JSON rows; beyond it the query fails with query_too_expensive. */
+  queryMaxResultBytes: number;
+  /** Queries running at once from all anonymous callers together, and from any one caller. */
+  queryAnonymousConcurrency: number;
+  queryPerCaller: number;
+}
+
+function loadQueryGuardConfig(
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+  memory: (name: string, fallback: string) => string,
+): QueryGuardConfig {
+  const int = (name: string, fallback: number, min: number, max: number) =>
+    parseIntIn(env[name] ?? String(fallback), min, max, name, problems);
+  const total = Number(env.KAIFANG_QUERY_CONCURRENCY ?? 4);
+  const guard: QueryGuardConfig = {
+    queryProcessMemory: memory('KAIFANG_QUERY_PROCESS_MEMORY', '768MB'),
+    queryGraceMs: int('KAIFANG_QUERY_GRACE_MS', 1000, 100, 60000),
+    queryMaxString: int('KAIFANG_QUERY_MAX_STRING', 1_000_000, 1000, 1024 ** 3),
+    queryMaxResultBytes: int('KAIFANG_QUERY_MAX_RESULT_BYTES', 16 * 1024 ** 2, 1024, 1024 ** 3),
+    queryAnonymousConcurrency: int('KAIFANG_QUERY_ANONYMOUS_CONCURRENCY', 2, 1, 256),
+    queryPerCaller: int('KAIFANG_QUERY_PER_CALLER', 2, 1, 256),
+  };
+  if (guard.queryAnonymousConcurrency > total)
+    problems.push('KAIFANG_QUERY_ANONYMOUS_CONCURRENCY must not exceed KAIFANG_QUERY_CONCURRENCY');
+  const processCap = bytesOf(guard.queryProcessMemory);
+  const query = bytesOf(env.KAIFANG_QUERY_MEMORY ?? '256MB');
+  // The engine's own limit must leave room for the process around it (Node and DuckDB: about 128 MB).
+  if (processCap !== null && query !== null && processCap < query + 128e6)
+    problems.push('KAIFANG_QUERY_PROCESS_MEMORY must be at least KAIFANG_QUERY_MEMORY + 128MB');
+  return guard;
+}
+
+/** `512MB`, `2GiB`, … in bytes (KB/MB/GB are powers of 1000 and KiB/MiB/GiB of 1024, as in DuckDB); null if unreadable. */
+export function bytesOf(size: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG])(i?)B$/i.exec(size.trim());
+  if (!m) return null;
+  const power = 'KMG'.indexOf(m[2].toUpperCase()) + 1;
+  return Math.round(Number(m[1]) * (m[3] ? 1024 : 1000) ** power);
 }

@@ -1,4 +1,4 @@
-export { loadConfig, ConfigError, redact, type Config } from './config.ts';
+export { loadConfig, ConfigError, redact, bytesOf, type Config } from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { systemClock, ManualClock, type Clock } from './clock.ts';
 export { openDatabase, EmbeddedDatabaseBusy, sql, type Database, type Kdb, type Schema } from './db/index.ts';
