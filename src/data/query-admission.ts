@@ -39,6 +39,9 @@ let running = 0;
 let anonymous = 0;
 const byCaller = new Map<string, number>();
 
+/** Queries holding a slot now (for tests and status). */
+export const queriesRunning = () => running;
+
 /**
  * Takes a slot for `caller` (`u:<user>` or `a:<address>`) or throws too_many_queries; the
  * returned function gives it back and must be called exactly once.

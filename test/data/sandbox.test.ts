@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openData } from '../../src/data/index.ts';
+import { queriesRunning } from '../../src/data/query-admission.ts';
 import { executeInSandbox } from '../../src/data/sandbox.ts';
 import { openBlobStore, type Worker } from '../../src/platform/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
@@ -144,6 +145,77 @@ onEachDatabase('SQL sandbox', (kind) => {
     // Nothing else was affected: the next query answers.
     const after = await query(`SELECT count(*) AS n FROM ${t}`);
     assert.deepEqual(after.body.rows, [[6]]);
+  });
+
+  // A string the engine's memory limit does not see and an interrupt it does not heed (ADR 0027).
+  const cpuBomb = `SELECT levenshtein(repeat('ab', 30000), repeat('ba', 30000))`;
+
+  test('resource bombs are refused before they run, or cut by the query process limits', async () => {
+    const refusedUpFront: string[] = [
+      `SELECT length(repeat('x', 2000000000))`,
+      `SELECT length(repeat('x', 20000 * 100000))`,
+      `SELECT length(repeat(repeat('x', 1000), 100000))`,
+      `SELECT length(regexp_replace(repeat('a', 100000000), 'a', 'bbbbbbbbbb', 'g'))`,
+      `SELECT lpad('x', 1000000000, 'y')`,
+      `SELECT len(range(10000000000))`,
+      `SELECT len(generate_series(1, 1e12))`,
+      `SELECT list_resize([1], 2000000000)`,
+    ];
+    for (const sql of refusedUpFront) {
+      const r = await query(sql);
+      assert.equal(r.status, 400, sql);
+      assert.equal(r.body.error.code, 'query_too_expensive', `${sql}: ${JSON.stringify(r.body.error)}`);
+    }
+    // Sizes taken from data pass the first wall; the process's memory cap cuts them.
+    const fromData = await query(`SELECT length(repeat(x, n)) FROM (SELECT 'x' AS x, 2000000000 AS n)`);
+    assert.equal(fromData.status, 400);
+    assert.ok(
+      ['query_memory', 'query_too_expensive'].includes(fromData.body.error.code),
+      fromData.body.error.code,
+    );
+    // A function that never looks at the interrupt: its process is killed at the time limit.
+    const cpu = await query(cpuBomb);
+    assert.equal(cpu.status, 400);
+    assert.equal(cpu.body.error.code, 'query_timeout');
+    // An answer past the byte limit is refused, not half-sent.
+    s.ctx.config.data.queryMaxResultBytes = 10000;
+    try {
+      const wide = await query(
+        `SELECT repeat('x', 1000) AS s FROM (SELECT 1 UNION ALL SELECT 2) a, (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6) b`,
+      );
+      assert.equal(wide.status, 400);
+      assert.equal(wide.body.error.code, 'query_too_expensive');
+    } finally {
+      s.ctx.config.data.queryMaxResultBytes = 16 * 1024 ** 2;
+    }
+    // The server and the next query are unharmed.
+    const t = tableOf(open.distributionId);
+    assert.deepEqual((await query(`SELECT count(*) AS n FROM ${t}`)).body.rows, [[6]]);
+    assert.equal((await s.call('GET', '/api/v1/datasets')).status, 200);
+  });
+
+  test('anonymous callers share a smaller pool of concurrent queries; past it they get 429', async () => {
+    const data = s.ctx.config.data;
+    const saved = { ...data };
+    Object.assign(data, { queryConcurrency: 4, queryAnonymousConcurrency: 2, queryPerCaller: 3 });
+    try {
+      const member = await s.userWithToken('public');
+      const blockers = [query(cpuBomb), query(cpuBomb)];
+      while (queriesRunning() < 2) await new Promise((r) => setTimeout(r, 20));
+      const third = await query(`SELECT 1 AS one`);
+      assert.equal(third.status, 429);
+      assert.equal(third.body.error.code, 'too_many_queries');
+      assert.equal(third.body.error.details.scope, 'anonymous');
+      // A signed-in caller is not in the anonymous pool.
+      const signedIn = await query(`SELECT 1 AS one`, member.token);
+      assert.equal(signedIn.status, 200);
+      for (const b of await Promise.all(blockers)) assert.equal(b.body.error.code, 'query_timeout');
+      // Slots come back however the query ended.
+      assert.equal(queriesRunning(), 0);
+      assert.deepEqual((await query(`SELECT 1 AS one`)).body.rows, [[1]]);
+    } finally {
+      Object.assign(data, saved);
+    }
   });
 
   test('the sandbox itself holds for SQL the parser check would have refused', async () => {
