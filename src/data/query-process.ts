@@ -106,9 +106,16 @@ class QueryProcesses {
     else child.proc.kill('SIGKILL');
   }
 
-  async run(message: Omit<RunMessage, 'type' | 'id'>, limits: ProcessLimits): Promise<Outcome> {
+  async run(message: Omit<RunMessage, 'type' | 'id' | 'timeoutMs'>, limits: ProcessLimits): Promise<Outcome> {
+    // The time limit counts from here: waiting for a process to start is part of the query's time.
+    const started = performance.now();
     const child = this.take();
     await child.ready;
+    const timeoutMs = Math.floor(limits.timeoutMs - (performance.now() - started));
+    if (timeoutMs <= 0) {
+      this.give(child);
+      return { kind: 'killed', reason: 'timeout' };
+    }
     const id = ++this.seq;
     const { proc } = child;
     return new Promise<Outcome>((resolve) => {
@@ -132,7 +139,7 @@ class QueryProcesses {
       const onExit = () => finish({ kind: 'killed', reason: 'exit' }, false);
       const killer = setTimeout(
         () => finish({ kind: 'killed', reason: 'timeout' }, false),
-        limits.timeoutMs + limits.graceMs,
+        timeoutMs + limits.graceMs,
       );
       const poll = setInterval(() => {
         void residentBytes(proc.pid).then((rss) => {
@@ -141,7 +148,7 @@ class QueryProcesses {
       }, POLL_MS);
       proc.on('message', onMessage);
       proc.once('exit', onExit);
-      proc.send({ ...message, type: 'run', id } satisfies RunMessage);
+      proc.send({ ...message, type: 'run', id, timeoutMs } satisfies RunMessage);
     });
   }
 }
@@ -150,7 +157,7 @@ const pools = new Map<number, QueryProcesses>();
 
 /** Runs one statement in a query process held to `limits`. */
 export function runInProcess(
-  message: Omit<RunMessage, 'type' | 'id'>,
+  message: Omit<RunMessage, 'type' | 'id' | 'timeoutMs'>,
   limits: ProcessLimits,
 ): Promise<Outcome> {
   let pool = pools.get(limits.capBytes);

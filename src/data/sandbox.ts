@@ -243,7 +243,6 @@ export async function executeInSandbox(
       limit,
       memory: limits.queryMemory,
       threads: limits.queryThreads,
-      timeoutMs: limits.queryTimeoutMs,
       maxResultBytes: limits.queryMaxResultBytes,
     },
     {
