@@ -110,10 +110,16 @@ class QueryProcesses {
     // The time limit counts from here: waiting for a process to start is part of the query's time.
     const started = performance.now();
     const child = this.take();
-    await child.ready;
+    let wait: NodeJS.Timeout | undefined;
+    const ready = await Promise.race([
+      child.ready.then(() => true),
+      new Promise<false>((resolve) => (wait = setTimeout(() => resolve(false), limits.timeoutMs))),
+    ]).finally(() => clearTimeout(wait));
     const timeoutMs = Math.floor(limits.timeoutMs - (performance.now() - started));
-    if (timeoutMs <= 0) {
-      this.give(child);
+    if (!ready || timeoutMs <= 0) {
+      // Ready too late to run anything within the limit: kept for the next query; never ready: gone.
+      if (ready) this.give(child);
+      else child.proc.kill('SIGKILL');
       return { kind: 'killed', reason: 'timeout' };
     }
     const id = ++this.seq;

@@ -215,6 +215,12 @@ export async function runQuery(
   }
 }
 
+const pick = (l: Context['config']['data']) => ({
+  timeoutMs: l.queryTimeoutMs,
+  graceMs: l.queryGraceMs,
+  processMemory: l.queryProcessMemory,
+});
+
 const tooExpensive = (zh: string, en: string, details?: unknown) =>
   refused('query_too_expensive', zh, en, details);
 
@@ -252,6 +258,8 @@ export async function executeInSandbox(
     },
   );
   if (outcome.kind === 'killed') {
+    // No SQL in the log: it may name data the caller was given; the reason is what operators need.
+    ctx.logger.warn({ reason: outcome.reason, limits: pick(limits) }, 'query stopped by the server');
     if (outcome.reason === 'timeout') throw queryTimedOut();
     throw tooExpensive(
       '查询超出单条查询可用的内存，已终止；请缩小范围',
