@@ -40,13 +40,28 @@ export type Outcome =
 
 function start(capBytes: number): Child {
   const args = [...loader, workerFile];
-  const options: SpawnOptions = { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' };
+  const options: SpawnOptions = {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    serialization: 'advanced',
+    // The process that runs hostile SQL holds no secrets: not the database URL, not storage keys.
+    env: Object.fromEntries(
+      ['PATH', 'TZ', 'LANG', 'LC_ALL', 'TMPDIR'].flatMap((k) =>
+        process.env[k] ? [[k, process.env[k]]] : [],
+      ),
+    ),
+  };
   // `ulimit -d` is the kernel's RLIMIT_DATA: past it malloc fails and DuckDB reports out of memory.
+  // Where it cannot be set (a lower hard limit) the process still starts: the resident memory check holds.
   const proc: ChildProcess =
     process.platform === 'linux'
       ? spawn(
           '/bin/sh',
-          ['-c', `ulimit -d ${Math.floor(capBytes / 1024)} && exec "$0" "$@"`, process.execPath, ...args],
+          [
+            '-c',
+            `ulimit -d ${Math.floor(capBytes / 1024)} 2>/dev/null; exec "$0" "$@"`,
+            process.execPath,
+            ...args,
+          ],
           options,
         )
       : spawn(process.execPath, args, options);
@@ -66,6 +81,8 @@ function start(capBytes: number): Child {
     proc.once('exit', onExit);
     proc.once('error', reject);
   });
+  // A send to a process that just died emits 'error'; its 'exit' already ends whatever it was doing.
+  proc.on('error', () => {});
   return { proc, ready };
 }
 
