@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import { DomainError } from '../core/index.ts';
+import { DomainError, type ErrorKind } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { ECHARTS_DIR, ECHARTS_FILE, STATIC_DIR } from './assets.ts';
 import { csrfGuard } from './session-auth.ts';
@@ -14,13 +14,15 @@ import { consoleRoutes } from './routes/console.ts';
 import { applyRoutes } from './routes/apply.ts';
 import { unreadBadge, workflowRoutes } from './workflows.ts';
 
-const STATUS: Record<string, number> = {
+// Typed by kind so that a new kind of error cannot be left without its status here.
+const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  too_many: 429,
 };
 
 /** Failures on a page answer as a page, in the visitor's language; the API keeps its JSON errors. */
