@@ -49,4 +49,3 @@ export {
   type ReindexResult,
 } from './search/index.ts';
 export { firstCountedDay } from './also-used.ts';
-export { loadDemo, DEMO_PASSWORD, type DemoResult } from './demo/index.ts';

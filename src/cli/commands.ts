@@ -7,7 +7,8 @@ import {
   sendDeadlineReminders,
   verifyAudit,
 } from '../access/index.ts';
-import { compactSearchIndex, loadDemo, reindexAll, DEMO_PASSWORD } from '../catalog/index.ts';
+import { compactSearchIndex, reindexAll } from '../catalog/index.ts';
+import { loadDemo, DEMO_PASSWORD } from '../demo/index.ts';
 import type { Role } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { blobHandlers } from './blobs.ts';

@@ -1,11 +1,16 @@
-import { fileURLToPath } from 'node:url';
-import type { Actor } from '../../core/index.ts';
-import { actorOf, createUser } from '../../access/index.ts';
-import type { Context } from '../../platform/index.ts';
-import { createOrganisation } from '../organisations.ts';
-import { createDataset, transitionDataset } from '../datasets.ts';
-import { createDistribution } from '../distributions.ts';
-import { demoDatasets, demoOrganisations } from './data.ts';
+import { join } from 'node:path';
+import type { Actor } from '../core/index.ts';
+import { actorOf, createUser } from '../access/index.ts';
+import {
+  createDataset,
+  createDistribution,
+  createOrganisation,
+  listOrganisations,
+  transitionDataset,
+} from '../catalog/index.ts';
+import type { Context } from '../platform/index.ts';
+import { attachFileNow } from './attach.ts';
+import { TABLES_DIR, readDemoCatalogue } from './catalogue.ts';
 
 /** Known to anyone who reads the README: demo installations are for trying Kaifang, never for production. */
 export const DEMO_PASSWORD = 'kaifang-demo';
@@ -26,8 +31,10 @@ export async function loadDemo(
   ctx: Context,
   onProgress?: (done: number, total: number) => void,
 ): Promise<DemoResult> {
-  const existing = await ctx.db.selectFrom('organisation').select('id').limit(1).executeTakeFirst();
-  if (existing) return { loaded: false, organisations: 0, datasets: 0, users: [] };
+  if ((await listOrganisations(ctx.db)).length > 0)
+    return { loaded: false, organisations: 0, datasets: 0, users: [] };
+  // Read and checked in full first: a broken file stops the demo before anything is written.
+  const { organisations: demoOrganisations, datasets: demoDatasets } = readDemoCatalogue();
   const admin = await createUser(ctx, null, {
     email: 'admin@demo.kaifang',
     name: '系统管理员',
@@ -78,28 +85,16 @@ export async function loadDemo(
 
   let done = 0;
   for (const d of demoDatasets) {
-    const { orgKey, publish, demoFile, ...input } = d;
+    const { orgKey, publish, table, ...input } = d;
     const created = await createDataset(ctx, system, { ...input, orgId: orgIds.get(orgKey)! });
-    if (demoFile) {
+    if (table) {
       const dist = await createDistribution(ctx, system, created.id, {
         title: `${input.title}（CSV）`,
         format: 'CSV',
-        description:
-          demoFile === 'platforms'
-            ? '《中国地方政府数据开放平台利用报告（2021）》附录1'
-            : '《中国地方政府数据开放平台利用报告（2021）》附录3',
+        description: table.description,
       });
       // Ingested now, through the data plane, so the demo serves real rows from the first start.
-      // Imported lazily: the data plane itself builds on the catalogue.
-      const file = demoFile === 'platforms' ? 'appendix1-platforms-2021.csv' : 'appendix3-datasets-2021.csv';
-      const { attachFileNow } = await import('../../data/index.ts');
-      await attachFileNow(
-        ctx,
-        system,
-        dist.id,
-        fileURLToPath(new URL(`./files/${file}`, import.meta.url)),
-        file,
-      );
+      await attachFileNow(ctx, system, dist.id, join(TABLES_DIR, table.file), table.file);
     }
     if (publish) await transitionDataset(ctx, system, created.id, 'publish');
     onProgress?.(++done, demoDatasets.length);
