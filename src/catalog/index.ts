@@ -43,8 +43,6 @@ export {
   compactSearchIndex,
   highlight,
   escapeHtml,
-  governmentTerms,
-  synonymGroups,
   type Highlight,
   type ReindexResult,
 } from './search/index.ts';
