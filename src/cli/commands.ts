@@ -58,7 +58,10 @@ export function terminalProgress(label: string): Progress {
 export const handlers: Record<string, Handler> = {
   async demo(ctx, _args, io) {
     const bar = io.progress('demo catalogue');
-    const result = await loadDemo(ctx, (d, t) => bar.update(d, t));
+    const result = await loadDemo(ctx, {
+      onProgress: (d, t) => bar.update(d, t),
+      generatedTables: true,
+    });
     bar.stop();
     if (!result.loaded) io.err('The database already has a catalogue; the demo was not loaded.');
     else {
@@ -66,6 +69,10 @@ export const handlers: Record<string, Handler> = {
       io.err(
         `Demo accounts (password "${DEMO_PASSWORD}"): ${result.users.map((u) => `${u.email} (${u.role})`).join(', ')}`,
       );
+      if (result.jobs.length)
+        io.err(
+          `${result.jobs.length} generated demo tables are queued; the job worker ingests them in the background.`,
+        );
     }
     return 0;
   },

@@ -106,7 +106,7 @@ function describe(where: string, e: FieldError): string {
 }
 
 /** The path a maintainer would open: relative to the working directory when inside it. */
-function shown(file: string): string {
+export function shown(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }

@@ -3,7 +3,7 @@
  * files and loaded through the same doors as the API. It stands above catalog, data and access,
  * and nothing but the CLI (and tests) imports it.
  */
-export { loadDemo, DEMO_PASSWORD, type DemoResult } from './load.ts';
+export { loadDemo, DEMO_PASSWORD, type DemoResult, type DemoOptions } from './load.ts';
 export {
   readDemoCatalogue,
   DemoCatalogueError,
@@ -14,3 +14,11 @@ export {
   type DemoTable,
 } from './catalogue.ts';
 export { attachFileNow } from './attach.ts';
+export {
+  readGeneratedTables,
+  tableBytes,
+  DEMO_SEED,
+  GENERATED_DIR,
+  type GeneratedTable,
+  type GeneratedTables,
+} from './generated.ts';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Actor } from '../core/index.ts';
 import { actorOf, createUser } from '../access/index.ts';
 import {
@@ -8,9 +9,11 @@ import {
   listOrganisations,
   transitionDataset,
 } from '../catalog/index.ts';
+import { uploadFile } from '../data/index.ts';
 import type { Context } from '../platform/index.ts';
 import { attachFileNow } from './attach.ts';
 import { TABLES_DIR, readDemoCatalogue } from './catalogue.ts';
+import { readGeneratedTables, tableBytes } from './generated.ts';
 
 /** Known to anyone who reads the README: demo installations are for trying Kaifang, never for production. */
 export const DEMO_PASSWORD = 'kaifang-demo';
@@ -20,21 +23,37 @@ export interface DemoResult {
   organisations: number;
   datasets: number;
   users: { email: string; role: string; org?: string }[];
+  /** Ingest jobs of the generated tables, queued for a worker (empty unless asked for). */
+  jobs: string[];
 }
+
+export interface DemoOptions {
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Also give every open and conditional dataset a generated table, uploaded through the real
+   * upload path and left in the job queue, so a worker ingests them while the server answers
+   * (`npm start`). Off by default: tests that load the demo want the catalogue only.
+   */
+  generatedTables?: boolean;
+}
+
+/** Said on every generated distribution, so nobody mistakes the rows for a department's records. */
+const GENERATED_NOTE =
+  '演示数据：按数据项由固定种子生成的虚构记录，证件号码、信用代码等格式有效，但不对应任何真实的个人或单位。';
 
 /**
  * Fills an empty catalogue with a fictional city's departments and datasets. It goes through
  * the same functions as the API, so demo data passes the same validation and audit trail.
  * A database that already has organisations is left alone: restarts never duplicate it.
  */
-export async function loadDemo(
-  ctx: Context,
-  onProgress?: (done: number, total: number) => void,
-): Promise<DemoResult> {
+export async function loadDemo(ctx: Context, opts: DemoOptions = {}): Promise<DemoResult> {
   if ((await listOrganisations(ctx.db)).length > 0)
-    return { loaded: false, organisations: 0, datasets: 0, users: [] };
+    return { loaded: false, organisations: 0, datasets: 0, users: [], jobs: [] };
   // Read and checked in full first: a broken file stops the demo before anything is written.
-  const { organisations: demoOrganisations, datasets: demoDatasets } = readDemoCatalogue();
+  const catalogue = readDemoCatalogue();
+  const { organisations: demoOrganisations, datasets: demoDatasets } = catalogue;
+  const generated = opts.generatedTables ? readGeneratedTables(catalogue) : null;
+  const jobs: string[] = [];
   const admin = await createUser(ctx, null, {
     email: 'admin@demo.kaifang',
     name: '系统管理员',
@@ -96,8 +115,28 @@ export async function loadDemo(
       // Ingested now, through the data plane, so the demo serves real rows from the first start.
       await attachFileNow(ctx, system, dist.id, join(TABLES_DIR, table.file), table.file);
     }
+    const generatedTable = generated?.tables.find((t) => t.dataset === d);
+    if (generated && generatedTable) {
+      const dist = await createDistribution(ctx, system, created.id, {
+        title: `${input.title}（CSV，演示数据）`,
+        format: 'CSV',
+        description: GENERATED_NOTE,
+      });
+      const accepted = await uploadFile(ctx, system, dist.id, {
+        stream: Readable.from([tableBytes(generated, generatedTable)]),
+        filename: `${input.title}.csv`,
+        mediaType: 'text/csv',
+      });
+      jobs.push(accepted.job.id);
+    }
     if (publish) await transitionDataset(ctx, system, created.id, 'publish');
-    onProgress?.(++done, demoDatasets.length);
+    opts.onProgress?.(++done, demoDatasets.length);
   }
-  return { loaded: true, organisations: demoOrganisations.length, datasets: demoDatasets.length, users };
+  return {
+    loaded: true,
+    organisations: demoOrganisations.length,
+    datasets: demoDatasets.length,
+    users,
+    jobs,
+  };
 }
