@@ -71,7 +71,7 @@ export const handlers: Record<string, Handler> = {
       );
       if (result.jobs.length)
         io.err(
-          `${result.jobs.length} generated demo tables are queued; the job worker ingests them in the background.`,
+          `${result.jobs.length} generated demo tables are queued: the job worker of kaifang serve (or kaifang worker) ingests them in the background.`,
         );
     }
     return 0;
