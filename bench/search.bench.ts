@@ -19,7 +19,7 @@ import {
   type Database,
 } from '../src/platform/index.ts';
 import { listDatasets, reindexAll, compactSearchIndex, type DatasetFilter } from '../src/catalog/index.ts';
-import { demoDatasets, demoOrganisations } from '../src/catalog/demo/data.ts';
+import { readDemoCatalogue } from '../src/demo/index.ts';
 import {
   findTerm,
   normaliseFrequency,
@@ -30,6 +30,8 @@ import {
 } from '../src/core/index.ts';
 // @ts-expect-error plain JS helper shared with test/run.js
 import { startCluster } from '../test/helpers/pg-cluster.js';
+
+const { datasets: demoDatasets, organisations: demoOrganisations } = readDemoCatalogue();
 
 const N = Number(process.env.BENCH_SEARCH_N ?? 200_000);
 const ONLY = process.env.BENCH_SEARCH_DB;

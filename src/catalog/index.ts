@@ -43,10 +43,7 @@ export {
   compactSearchIndex,
   highlight,
   escapeHtml,
-  governmentTerms,
-  synonymGroups,
   type Highlight,
   type ReindexResult,
 } from './search/index.ts';
 export { firstCountedDay } from './also-used.ts';
-export { loadDemo, DEMO_PASSWORD, type DemoResult } from './demo/index.ts';

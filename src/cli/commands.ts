@@ -7,7 +7,8 @@ import {
   sendDeadlineReminders,
   verifyAudit,
 } from '../access/index.ts';
-import { compactSearchIndex, loadDemo, reindexAll, DEMO_PASSWORD } from '../catalog/index.ts';
+import { compactSearchIndex, reindexAll } from '../catalog/index.ts';
+import { loadDemo, DEMO_PASSWORD } from '../demo/index.ts';
 import type { Role } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { blobHandlers } from './blobs.ts';
@@ -57,7 +58,10 @@ export function terminalProgress(label: string): Progress {
 export const handlers: Record<string, Handler> = {
   async demo(ctx, _args, io) {
     const bar = io.progress('demo catalogue');
-    const result = await loadDemo(ctx, (d, t) => bar.update(d, t));
+    const result = await loadDemo(ctx, {
+      onProgress: (d, t) => bar.update(d, t),
+      generatedTables: true,
+    });
     bar.stop();
     if (!result.loaded) io.err('The database already has a catalogue; the demo was not loaded.');
     else {
@@ -65,6 +69,10 @@ export const handlers: Record<string, Handler> = {
       io.err(
         `Demo accounts (password "${DEMO_PASSWORD}"): ${result.users.map((u) => `${u.email} (${u.role})`).join(', ')}`,
       );
+      if (result.jobs.length)
+        io.err(
+          `${result.jobs.length} generated demo tables are queued: the job worker of kaifang serve (or kaifang worker) ingests them in the background.`,
+        );
     }
     return 0;
   },

@@ -10,7 +10,6 @@ export {
   type UploadAccepted,
   type UploadOptions,
 } from './upload.ts';
-export { attachFileNow } from './demo.ts';
 export {
   queryRows,
   aggregate,

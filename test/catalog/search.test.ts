@@ -23,7 +23,8 @@ import {
 import { searchPartitions } from '../../src/catalog/search/index.ts';
 import { parseQuery } from '../../src/catalog/search/query.ts';
 import { highlight } from '../../src/catalog/search/highlight.ts';
-import { bigramChain, indexTerms, pinyinTerms } from '../../src/catalog/search/segment.ts';
+import { indexTerms, pinyinTerms } from '../../src/catalog/search/terms.ts';
+import { bigramChain } from '../../src/text/index.ts';
 import { freshDatabase, onEachDatabase } from '../helpers/db.ts';
 import { datasetBody, orgBody, startServer, type TestServer } from '../helpers/app.ts';
 

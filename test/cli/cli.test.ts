@@ -103,7 +103,21 @@ describe('npm start: demo catalogue on an empty embedded database, loaded once',
     const first = await serve({ KAIFANG_DATA_DIR: dir }, '--demo');
     const list1 = await api(first.url, 'GET', '/api/v1/datasets?pageSize=1');
     const orgs1 = await api(first.url, 'GET', '/api/v1/organisations');
+    // The generated tables are ingested by the server's worker after it answers: wait for one.
+    const found = await api(
+      first.url,
+      'GET',
+      `/api/v1/datasets?q=${encodeURIComponent('社会保险参保人数统计')}`,
+    );
+    const stats = found.body.items.find((d: { title: string }) => d.title === '社会保险参保人数统计');
+    let dist: { ingestStatus: string; rowCount: number | null } | undefined;
+    for (let i = 0; i < 1200 && dist?.ingestStatus !== 'succeeded'; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 250));
+      dist = (await api(first.url, 'GET', `/api/v1/datasets/${stats.id}/distributions`)).body.items?.[0];
+    }
     await first.stop();
+    assert.equal(dist?.ingestStatus, 'succeeded', first.stderr());
+    assert.equal(dist?.rowCount, 240);
     assert.ok(list1.body.total >= 50, `demo datasets published: ${list1.body.total}`);
     assert.ok(orgs1.body.total >= 10);
     const second = await serve({ KAIFANG_DATA_DIR: dir }, '--demo');

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { DEMO_PASSWORD, loadDemo } from '../../src/catalog/index.ts';
+import { DEMO_PASSWORD, loadDemo } from '../../src/demo/index.ts';
 import { webOptions } from '../../src/web/index.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';
 import { SHOTS, accessibilityProblems, launchBrowser, shot } from '../helpers/browser.ts';

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listDatasets, loadDemo } from '../../src/catalog/index.ts';
+import { listDatasets } from '../../src/catalog/index.ts';
+import { loadDemo } from '../../src/demo/index.ts';
 import { themes, licences, openTiers, updateFrequencies } from '../../src/core/index.ts';
 import { webOptions } from '../../src/web/index.ts';
 import { datasetBody, startServer, type TestServer } from '../helpers/app.ts';

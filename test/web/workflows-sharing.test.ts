@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_PASSWORD, loadDemo } from '../../src/catalog/index.ts';
+import { DEMO_PASSWORD, loadDemo } from '../../src/demo/index.ts';
 import { countAudit } from '../../src/access/index.ts';
 import { webOptions } from '../../src/web/index.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';

@@ -1,5 +1,5 @@
 import type { SearchQuery } from './query.ts';
-import { pinyinOf, searchWords } from './segment.ts';
+import { pinyinOf, searchWords } from '../../text/index.ts';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',

@@ -18,4 +18,3 @@ export { correctQuery } from './suggest.ts';
 export { relatedTo, type Relation, type RelatedTarget } from './related.ts';
 export { searchPartitions } from './partitions.ts';
 export { compactSearchIndex, indexDataset, reindexAll, type ReindexResult } from './indexer.ts';
-export { governmentTerms, synonymGroups } from './dictionary.ts';

@@ -1,6 +1,6 @@
 import { findTerm, themes as themeVocabulary, type DataField } from '../../core/index.ts';
 import { sql, type Kdb } from '../../platform/index.ts';
-import { indexTerms, pinyinTerms, vocabulary } from './segment.ts';
+import { indexTerms, pinyinTerms, vocabulary } from './terms.ts';
 
 /** The dataset columns the index is made from. */
 interface Source {

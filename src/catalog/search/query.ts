@@ -1,5 +1,4 @@
-import { queryStopChars, synonymsOf } from './dictionary.ts';
-import { bigramChain, isHan, normalise, queryWords } from './segment.ts';
+import { bigramChain, isHan, normalise, queryStopChars, queryWords, synonymsOf } from '../../text/index.ts';
 
 /** What a search box string means, ready for SQL. Every tsquery is text for `to_tsquery('simple', …)`. */
 export interface SearchQuery {

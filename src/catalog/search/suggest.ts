@@ -1,6 +1,6 @@
 import { sql, type Kdb } from '../../platform/index.ts';
 import { searchSession } from './conditions.ts';
-import { isHan, normalise, pinyinOf, queryWords } from './segment.ts';
+import { isHan, normalise, pinyinOf, queryWords } from '../../text/index.ts';
 
 /** How a chunk of a query sounds: 公鸡金 → gongjijin; latin words stay as typed. */
 function spell(text: string): string {

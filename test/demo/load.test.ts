@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadDemo } from '../../src/catalog/index.ts';
+import { loadDemo } from '../../src/demo/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';
 
-onEachDatabase('demo data', (kind) => {
+onEachDatabase('demo loader', (kind) => {
   let s: TestServer;
   before(async () => {
     s = await startServer(kind);

@@ -45,26 +45,27 @@ export function bigramChain(run: string): string[] {
   return out;
 }
 
-/**
- * Index terms of a text, space-separated for `to_tsvector('simple', …)`: jieba's search-mode
- * words (住房公积金 住房 公积金 …) and then, run by run, the bigram chains, so that chain members
- * sit at adjacent positions and `<->` phrases match.
- */
-export function indexTerms(text: string): string {
-  const t = normalise(text);
-  const words = lexemes(segmenter().cutForSearch(t, true));
-  const grams = (t.match(HAN_RUN) ?? []).flatMap(bigramChain);
-  return [...words, ...grams].join(' ');
-}
-
 /** Words of a query in jieba's precise mode: 住房公积金缴存 → 住房公积金, 缴存. */
 export function queryWords(text: string): string[] {
   return lexemes(segmenter().cut(normalise(text), false));
 }
 
-/** Search-mode words of a text (住房公积金 → 住房 公积 积金 公积金 住房公积金), lower-cased, no punctuation. */
+/**
+ * Search-mode words of a text in order, repeats kept (住房公积金 → 住房 公积 积金 公积金 住房公积金),
+ * normalised, no punctuation: what a positional index wants.
+ */
+export function searchTokens(text: string): string[] {
+  return lexemes(segmenter().cutForSearch(normalise(text), true));
+}
+
+/** Search-mode words of a text, each once. */
 export function searchWords(text: string): string[] {
-  return [...new Set(lexemes(segmenter().cutForSearch(normalise(text), true)))];
+  return [...new Set(searchTokens(text))];
+}
+
+/** The runs of Han characters in a text, in order: 2024年公积金 → 年公积金. */
+export function hanRuns(text: string): string[] {
+  return text.match(HAN_RUN) ?? [];
 }
 
 const syllablesOf = (word: string): string[] =>
@@ -74,39 +75,4 @@ const syllablesOf = (word: string): string[] =>
 export function pinyinOf(word: string): { full: string; initials: string } {
   const syllables = isHan(word) ? syllablesOf(word).filter((s) => /^[a-z]+$/.test(s)) : [];
   return { full: syllables.join(''), initials: syllables.map((s) => s[0]).join('') };
-}
-
-/**
- * Pinyin words of a title: the full pinyin and the initials of every search-mode word
- * (住房公积金 → zhufanggongjijin zfgjj, 公积金 → gongjijin gjj, …) and the initials of the whole
- * title, so that `gjj`, `gongjijin` and `zfgjj` are words of the document (prefixes work too).
- */
-export function pinyinTerms(title: string): string {
-  const parts: string[] = [];
-  for (const w of searchWords(title)) {
-    if (!isHan(w)) continue;
-    const p = pinyinOf(w);
-    if (p.full) parts.push(p.full, p.initials);
-  }
-  const whole = titleInitials(title);
-  if (whole) parts.push(whole);
-  return [...new Set(parts.filter((p) => p.length > 1))].join(' ');
-}
-
-function titleInitials(title: string): string {
-  return queryWords(title)
-    .map((w) => (isHan(w) ? pinyinOf(w).initials : w[0]))
-    .join('');
-}
-
-/**
- * The words of a title that a mistyped query may have meant, each with how it sounds: Han words
- * of two characters and more as pinyin (公积金 → gongjijin), latin words as written.
- */
-export function vocabulary(title: string): { word: string; pinyin: string }[] {
-  return searchWords(title).flatMap((word) => {
-    if (!isHan(word)) return /^[a-z]{3,}$/.test(word) ? [{ word, pinyin: word }] : [];
-    const p = pinyinOf(word).full;
-    return [...word].length >= 2 && p ? [{ word, pinyin: p }] : [];
-  });
 }

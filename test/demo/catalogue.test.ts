@@ -1,9 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { demoCity, demoDatasets, demoOrganisations } from '../../src/catalog/demo/data.ts';
+import { DemoCatalogueError, readDemoCatalogue } from '../../src/demo/index.ts';
+import { CATALOGUE_DIR, TABLES_DIR } from '../../src/demo/catalogue.ts';
+
+const { city: demoCity, datasets: demoDatasets, organisations: demoOrganisations } = readDemoCatalogue();
 
 const THEMES = [
   'culture_sports',
@@ -25,7 +30,7 @@ const THEMES = [
 ];
 
 function csvHeader(file: string): string[] {
-  const url = new URL(`../../src/catalog/demo/files/${file}`, import.meta.url);
+  const url = new URL(`../../src/demo/tables/${file}`, import.meta.url);
   const text = readFileSync(fileURLToPath(url), 'utf8').replace(/^\uFEFF/, '');
   const first = text.split(/\r?\n/, 1)[0] ?? '';
   return first.split(',').map((c) => c.trim());
@@ -124,10 +129,11 @@ test('titles the search tests rely on exist', () => {
 });
 
 test('demo-file datasets match the bundled CSV headers', () => {
-  const platforms = demoDatasets.filter((d) => d.demoFile === 'platforms');
-  const counts = demoDatasets.filter((d) => d.demoFile === 'platform-datasets');
+  const platforms = demoDatasets.filter((d) => d.table?.file === 'appendix1-platforms-2021.csv');
+  const counts = demoDatasets.filter((d) => d.table?.file === 'appendix3-datasets-2021.csv');
   assert.equal(platforms.length, 1);
   assert.equal(counts.length, 1);
+  assert.equal(demoDatasets.filter((d) => d.table).length, 2);
   const p = platforms[0]!;
   const c = counts[0]!;
   assert.equal(p.title, '全国政府数据开放平台名录（2021）');
@@ -145,4 +151,68 @@ test('demo-file datasets match the bundled CSV headers', () => {
     assert.match(d.source ?? '', /中国地方政府数据开放平台利用报告（2021）/);
     assert.equal(d.publish, true);
   }
+});
+
+/** A copy of the catalogue with one department file changed by `edit`. */
+function brokenCopy(file: string, edit: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kaifang-demo-catalogue-'));
+  cpSync(CATALOGUE_DIR, dir, { recursive: true });
+  writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
+  return dir;
+}
+
+function problemsOf(dir: string): string[] {
+  try {
+    readDemoCatalogue(dir, TABLES_DIR);
+  } catch (err) {
+    assert.ok(err instanceof DemoCatalogueError, String(err));
+    return err.problems;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.fail('a broken catalogue was accepted');
+}
+
+test('a wrong field type is reported with its file, dataset and field', () => {
+  const dir = brokenCopy('rsj.json', (t) => {
+    const department = JSON.parse(t);
+    department.datasets[1].fields[0].type = 'text';
+    return JSON.stringify(department);
+  });
+  const problems = problemsOf(dir);
+  assert.equal(problems.length, 1, problems.join('\n'));
+  assert.match(problems[0]!, /(^|\/)rsj\.json: datasets\[1\] \(个人社保缴费明细\)\.fields\[0\]\.type: /);
+});
+
+test('rules beyond the shape, misspelt keys, missing tables and stray files are reported too', () => {
+  const dir = brokenCopy('dsj.json', (t) =>
+    t
+      .replace('"themes": ["institutions"]', '"themes": ["weather"]')
+      .replace('"publish": false', '"publsh": false')
+      .replace('appendix3-datasets-2021.csv', 'appendix9.csv'),
+  );
+  writeFileSync(join(dir, 'extra.json'), '{}');
+  const problems = problemsOf(dir);
+  assert.ok(
+    problems.some((p) => /(^|\/)dsj\.json: datasets\[0\] .*\.themes\[0\]: Unknown theme: weather$/.test(p)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => /(^|\/)dsj\.json: datasets\[3\] .*\.publsh: Unexpected property/.test(p)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => /(^|\/)dsj\.json: datasets\[1\] .*\.table\.file: no file appendix9\.csv/.test(p)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => /(^|\/)extra\.json: not listed in city\.json/.test(p)),
+    problems.join('\n'),
+  );
+});
+
+test('a file that is not JSON is named', () => {
+  const problems = problemsOf(brokenCopy('gjj.json', (t) => t.slice(0, 100)));
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!, /(^|\/)gjj\.json: .*JSON/);
 });

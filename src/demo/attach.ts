@@ -1,7 +1,6 @@
 import { runJobNow, type Context, type Job } from '../platform/index.ts';
 import type { Actor } from '../core/index.ts';
-import { dataJobHandlers } from './ingest-job.ts';
-import { uploadLocalFile } from './upload.ts';
+import { dataJobHandlers, uploadLocalFile } from '../data/index.ts';
 
 /**
  * Attaches a file on this machine to a distribution and ingests it now, in this process: what
