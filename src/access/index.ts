@@ -64,7 +64,6 @@ export {
   getSharingRequest,
   listSharingRequests,
   decideSharingRequest,
-  sharedWithoutRequest,
 } from './sharing/index.ts';
 export {
   getGrant,

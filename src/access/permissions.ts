@@ -1,4 +1,11 @@
-import { forbidden, unauthenticated, type Actor } from '../core/index.ts';
+import {
+  canSeeUnpublished,
+  forbidden,
+  isOwner,
+  unauthenticated,
+  unpublishedScope,
+  type Actor,
+} from '../core/index.ts';
 
 /**
  * Who may do what. One place, so the API, the web console and the CLI cannot disagree.
@@ -11,25 +18,10 @@ export function requireActor(actor: Actor | null): Actor {
   return actor;
 }
 
-export function canEditOrgData(actor: Actor | null, orgId: string): boolean {
-  if (!actor) return false;
-  if (actor.role === 'sysadmin') return true;
-  return actor.role === 'department' && actor.orgId === orgId;
-}
+/** A department edits its own datasets; the rule is the tier policy's owner rule (core/tiers.ts). */
+export const canEditOrgData = (actor: Actor | null, orgId: string): boolean => isOwner(actor, orgId);
 
-/** Drafts, datasets in review and withdrawn ones are visible to their department and to supervisors. */
-export function canSeeUnpublished(actor: Actor | null, orgId: string): boolean {
-  if (!actor) return false;
-  if (actor.role === 'sysadmin' || actor.role === 'authority' || actor.role === 'reviewer') return true;
-  return actor.role === 'department' && actor.orgId === orgId;
-}
-
-/** Null means "every organisation"; an array limits unpublished visibility to those. */
-export function unpublishedScope(actor: Actor | null): string[] | null {
-  if (!actor) return [];
-  if (actor.role === 'sysadmin' || actor.role === 'authority' || actor.role === 'reviewer') return null;
-  return actor.role === 'department' && actor.orgId ? [actor.orgId] : [];
-}
+export { canSeeUnpublished, unpublishedScope };
 
 export function canManageOrganisations(actor: Actor | null): boolean {
   return actor?.role === 'sysadmin' || actor?.role === 'authority';

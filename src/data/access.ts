@@ -1,6 +1,14 @@
 import { getDataset, getDistribution } from '../catalog/index.ts';
 import { resolveDataAccess, type DataAccess, type RowCondition } from '../access/index.ts';
-import { DomainError, notFound, type Actor, type Dataset, type Distribution } from '../core/index.ts';
+import {
+  DomainError,
+  notFound,
+  seesWholeTable,
+  visibleColumns,
+  type Actor,
+  type Dataset,
+  type Distribution,
+} from '../core/index.ts';
 import { openBlobStore, type Context } from '../platform/index.ts';
 import { ident } from './ingest/duck.ts';
 import { ROW_ID, parquetTable } from './ingest/load.ts';
@@ -129,8 +137,7 @@ export async function openData(
       : noData();
   const version = toVersion(row);
   const allColumns = version.columns;
-  const allowed = access.kind === 'grant' && access.fields ? new Set(access.fields) : null;
-  const columns = allowed ? allColumns.filter((c) => allowed.has(c.name)) : allColumns;
+  const columns = visibleColumns(access, allColumns);
   const file = await openBlobStore(ctx.config).localPath(row.parquet_key);
   const params: unknown[] = [file];
   const where = access.kind === 'grant' ? rowConditions(access.rows, allColumns, params) : [];
@@ -140,8 +147,7 @@ export async function openData(
 
 /** The stored profile is of the whole table: shown only to callers who may see the whole table. */
 export function storedProfile(view: DataView) {
-  if (view.access.kind !== 'full') return null;
-  return reportOf(view.row);
+  return seesWholeTable(view.access) ? reportOf(view.row) : null;
 }
 
 export { ROW_ID };

@@ -1,5 +1,5 @@
 import { canEditOrgData } from '../access/index.ts';
-import { DomainError, notFound, type Actor } from '../core/index.ts';
+import { DomainError, notFound, seesWholeTable, visibleColumns, type Actor } from '../core/index.ts';
 import { getJob, type Context, type Job } from '../platform/index.ts';
 import { checkAccess } from './access.ts';
 import type { IngestReport } from './report.ts';
@@ -25,11 +25,11 @@ export interface VersionList {
 async function readable(ctx: Context, actor: Actor | null, distributionId: string) {
   const { distribution, dataset, access } = await checkAccess(ctx, actor, distributionId, 'versions');
   const owner = access.kind === 'full' && access.reason === 'owner';
-  const fields = access.kind === 'grant' && access.fields ? new Set(access.fields) : null;
+  const narrowed = access.kind === 'grant' && !!access.fields;
   const shape = (r: VersionRow): DataVersion => {
     const v = toVersion(r);
-    if (!fields) return v;
-    const columns = v.columns.filter((c) => fields.has(c.name));
+    if (!narrowed) return v;
+    const columns = visibleColumns(access, v.columns);
     // The changes summary covers the whole table; a grant's view of it would say too much.
     return { ...v, columns, fieldCount: columns.length, changes: null, checksum: null };
   };
@@ -69,7 +69,7 @@ export async function getDataVersion(
       en: `No version ${number}`,
     });
   // The ingest report holds whole-table statistics and, for failures, the file's own text.
-  const report = r.access.kind === 'full' ? reportOf(row) : null;
+  const report = seesWholeTable(r.access) ? reportOf(row) : null;
   return {
     ...r.shape(row),
     current: row.number === r.current,

@@ -1,4 +1,4 @@
-import type { Actor } from '../core/index.ts';
+import { seesWholeTable, type Actor } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { openData, storedProfile, ROW_ID } from './access.ts';
 import { withReader } from './engine.ts';
@@ -60,7 +60,7 @@ export async function previewDistribution(
       finishedAt: view.version.finishedAt,
       rowCount: stats.rows,
       fieldCount: view.columns.length,
-      changes: view.access.kind === 'full' ? view.version.changes : null,
+      changes: seesWholeTable(view.access) ? view.version.changes : null,
     },
     columns: stats.columns,
     rows: rows.map((r) => Object.fromEntries(view.columns.map((col, i) => [col.name, cell(r[i], col.type)]))),

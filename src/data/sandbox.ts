@@ -1,5 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { DomainError, validationFailed, type Actor } from '../core/index.ts';
+import { DomainError, seesWholeTable, validationFailed, type Actor } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { openData, type DataView } from './access.ts';
 import { queryTimedOut } from './engine.ts';
@@ -192,7 +192,7 @@ async function sandbox(
     for (const { name, view } of views) {
       // Parquet is written in file order and DuckDB keeps it: no ORDER BY for every query to pay.
       const columns = view.columns.map((col) => ident(col.name)).join(', ');
-      if (view.access.kind === 'full') {
+      if (seesWholeTable(view.access)) {
         // The file stays where it is and is read on demand; only it becomes readable.
         allowed.push(view.file);
         await c.run(

@@ -22,6 +22,7 @@ import {
   type RequestAction,
   type RequestKind,
   type RowCondition,
+  stillGrantable,
 } from '../../core/index.ts';
 import type { Context, Schema } from '../../platform/index.ts';
 import { appendAudit } from '../audit.ts';
@@ -143,10 +144,7 @@ async function planApproval(
       return errors.push(
         fieldError(`datasets[${i}].id`, 'duplicate', '同一数据集重复出现', 'The same dataset is named twice'),
       );
-    const closed =
-      match.status !== 'published' ||
-      (r.kind === 'application' ? match.openTier === 'not_open' : match.shareTier === 'not_shared');
-    if (closed)
+    if (!stillGrantable(r.kind as RequestKind, match))
       return errors.push(
         fieldError(
           `datasets[${i}].id`,

@@ -15,6 +15,11 @@ import {
   type FieldError,
   type Label,
   type RequestKind,
+  type DatasetStatus,
+  type OpenTier,
+  type ShareTier,
+  type Refusal,
+  requestRefusal,
 } from '../../core/index.ts';
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
 import { appendAudit } from '../audit.ts';
@@ -45,9 +50,9 @@ export interface DatasetFacts {
   title: string;
   orgId: string;
   orgName: string;
-  status: string;
-  openTier: string;
-  shareTier: string;
+  status: DatasetStatus;
+  openTier: OpenTier;
+  shareTier: ShareTier;
   fields: DataField[];
 }
 
@@ -91,9 +96,9 @@ export async function findDatasets(db: Kdb, refs: string[]): Promise<Map<string,
       title: r.title,
       orgId: r.org_id,
       orgName: r.org_name,
-      status: r.status,
-      openTier: r.open_tier,
-      shareTier: r.share_tier,
+      status: r.status as DatasetStatus,
+      openTier: r.open_tier as OpenTier,
+      shareTier: r.share_tier as ShareTier,
       fields: (r.fields ?? []) as DataField[],
     };
     for (const key of [r.id, r.code, r.slug]) if (refs.includes(key)) out.set(key, facts);
@@ -107,40 +112,9 @@ const fieldError = (field: string, code: string, zh: string, en: string): FieldE
   message: { zh, en },
 });
 
-/** Whether a dataset can be asked for through this kind of request; null when it can. */
-export function eligibility(
-  kind: RequestKind,
-  d: DatasetFacts,
-  actor: Actor,
-): { code: string; zh: string; en: string } | null {
-  if (d.status !== 'published') return { code: 'not_found', zh: '数据集不存在', en: 'No such dataset' };
-  if (kind === 'application') {
-    if (d.openTier === 'unconditional')
-      return {
-        code: 'no_application_needed',
-        zh: '无条件开放的数据可直接获取，无需申请',
-        en: 'Unconditionally open data needs no application',
-      };
-    if (d.openTier === 'not_open')
-      return { code: 'not_open', zh: '不予开放的数据不受理申请', en: 'Unopened data cannot be applied for' };
-    return null;
-  }
-  if (actor.orgId === d.orgId)
-    return {
-      code: 'own_department',
-      zh: '本部门的数据无需申请共享',
-      en: "Your own department's data needs no sharing request",
-    };
-  if (d.shareTier === 'unconditional')
-    return {
-      code: 'no_request_needed',
-      zh: '无条件共享的数据可直接获取，无需申请',
-      en: 'Unconditionally shared data needs no request',
-    };
-  if (d.shareTier === 'not_shared')
-    return { code: 'not_shared', zh: '不予共享的数据不受理共享申请', en: 'This dataset is not shared' };
-  return null;
-}
+/** Whether a dataset can be asked for through this kind of request (the tier policy's rule); null when it can. */
+export const eligibility = (kind: RequestKind, d: DatasetFacts, actor: Actor): Refusal | null =>
+  requestRefusal(kind, d, actor);
 
 /** Field names must be among the dataset's declared fields (when it declares any). */
 export function unknownFieldErrors(
