@@ -8,6 +8,7 @@ import {
   type ShareTier,
 } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
+import { findDatasets } from '../catalog/index.ts';
 import { findGrantCandidates, logDataUse } from './grants/index.ts';
 
 export type { RowCondition, DataAccess } from '../core/index.ts';
@@ -38,11 +39,9 @@ export async function resolveDataAccess(
 ): Promise<DataAccess> {
   // A caller holding only the open tier (a search hit) need not load the share tier first.
   const shareTier =
-    dataset.shareTier ??
-    (await ctx.db.selectFrom('dataset').select('share_tier').where('id', '=', dataset.id).executeTakeFirst())
-      ?.share_tier;
+    dataset.shareTier ?? (await findDatasets(ctx.db, [dataset.id])).get(dataset.id)?.shareTier;
   // A dataset that is not (or no longer) stored shares nothing.
-  const subject = tierSubject({ ...dataset, shareTier: (shareTier ?? 'not_shared') as ShareTier });
+  const subject = tierSubject({ ...dataset, shareTier: shareTier ?? 'not_shared' });
   const now = ctx.clock.now();
   const grants =
     actor && grantMayOpen(actor, subject) ? await findGrantCandidates(ctx, actor, dataset.id) : [];

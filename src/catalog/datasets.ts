@@ -30,7 +30,7 @@ import {
   listingRule,
   maySee,
 } from '../core/index.ts';
-import { appendAudit, canEditOrgData, requireActor } from '../access/index.ts';
+import { appendAudit, canEditOrgData, requireActor } from '../identity/index.ts';
 import { sql, type Context, type Kdb, type Schema } from '../platform/index.ts';
 import {
   bitOf,
@@ -101,7 +101,7 @@ function baseQuery(db: Kdb) {
     .select(['organisation.name as org_name', 'organisation.org_code as org_code']);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const RESOURCE_CODE = /^\d{2}-[0-9A-Z]+-\d{5}$/;
 

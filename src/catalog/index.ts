@@ -49,4 +49,5 @@ export {
   type ReindexResult,
 } from './search/index.ts';
 export { firstCountedDay } from './also-used.ts';
+export { findDatasets, type DatasetFacts } from './facts.ts';
 export { loadDemo, DEMO_PASSWORD, type DemoResult } from './demo/index.ts';

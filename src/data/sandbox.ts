@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DomainError, seesWholeTable, validationFailed, type Actor } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
-import { openData, type DataView } from './access.ts';
+import { openData, type DataView, type DataReader } from './access.ts';
 import { queryTimedOut } from './engine.ts';
 import { ident, literal } from './ingest/duck.ts';
 import type { FieldType } from './report.ts';
@@ -226,7 +226,7 @@ async function sandbox(
 
 export async function runQuery(
   ctx: Context,
-  actor: Actor | null,
+  reader: DataReader,
   body: { sql?: unknown; limit?: unknown },
 ): Promise<QueryResult> {
   const limits = ctx.config.data;
@@ -249,7 +249,7 @@ export async function runQuery(
   for (const id of distributions)
     views.push({
       name: tableName(id),
-      view: await openData(ctx, actor, id, { action: 'query', detail: { sql: sqlText.slice(0, 2000) } }),
+      view: await openData(ctx, reader, id, { action: 'query', detail: { sql: sqlText.slice(0, 2000) } }),
     });
   const result = await executeInSandbox(ctx, views, sqlText, limit);
   await countUse(ctx, distributions, 'api_calls');

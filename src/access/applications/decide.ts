@@ -25,7 +25,7 @@ import {
   stillGrantable,
 } from '../../core/index.ts';
 import type { Context, Schema } from '../../platform/index.ts';
-import { appendAudit } from '../audit.ts';
+import { appendAudit } from '../../identity/index.ts';
 import {
   changeGrantStatus,
   checkBody,
@@ -35,7 +35,7 @@ import {
   workCalendar,
   type GrantScope,
 } from '../grants/index.ts';
-import { notify, type NotificationKind, type Recipients } from '../notifications/index.ts';
+import { notify, type NotificationKind, type Recipients } from '../../identity/index.ts';
 import {
   getRequest,
   KIND_LABEL,
@@ -44,7 +44,8 @@ import {
   requestPartiesOf,
   type RequestRow,
 } from './requests.ts';
-import { findDatasets, unknownFieldErrors, type DatasetFacts } from './submit.ts';
+import { findDatasets, type DatasetFacts } from '../../catalog/index.ts';
+import { unknownFieldErrors } from './submit.ts';
 
 export type DecisionAction = Exclude<RequestAction, 'expire'>;
 

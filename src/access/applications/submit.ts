@@ -22,9 +22,10 @@ import {
   requestRefusal,
 } from '../../core/index.ts';
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
-import { appendAudit } from '../audit.ts';
+import { findDatasets, type DatasetFacts } from '../../catalog/index.ts';
+import { appendAudit } from '../../identity/index.ts';
 import { checkBody, requireWorkflowActor, UUID, workCalendar } from '../grants/index.ts';
-import { notify } from '../notifications/index.ts';
+import { notify } from '../../identity/index.ts';
 import {
   KIND_LABEL,
   openRequestStatuses,
@@ -43,68 +44,8 @@ export interface RequestInput {
   commitment: { version: string; accepted: true };
 }
 
-export interface DatasetFacts {
-  id: string;
-  code: string;
-  slug: string;
-  title: string;
-  orgId: string;
-  orgName: string;
-  status: DatasetStatus;
-  openTier: OpenTier;
-  shareTier: ShareTier;
-  fields: DataField[];
-}
-
-const RESOURCE_CODE = /^\d{2}-[0-9A-Z]+-\d{5}$/;
-
-/** Datasets by id, resource code or slug (access cannot import the catalogue, which depends on it). */
-export async function findDatasets(db: Kdb, refs: string[]): Promise<Map<string, DatasetFacts>> {
-  const out = new Map<string, DatasetFacts>();
-  if (!refs.length) return out;
-  const ids = refs.filter((r) => UUID.test(r));
-  const codes = refs.filter((r) => RESOURCE_CODE.test(r));
-  const slugs = refs.filter((r) => !UUID.test(r) && !RESOURCE_CODE.test(r));
-  const rows = await db
-    .selectFrom('dataset as d')
-    .innerJoin('organisation as o', 'o.id', 'd.org_id')
-    .select([
-      'd.id',
-      'd.code',
-      'd.slug',
-      'd.title',
-      'd.org_id',
-      'o.name as org_name',
-      'd.status',
-      'd.open_tier',
-      'd.share_tier',
-      'd.fields',
-    ])
-    .where((eb) =>
-      eb.or([
-        ...(ids.length ? [eb('d.id', 'in', ids)] : []),
-        ...(codes.length ? [eb('d.code', 'in', codes)] : []),
-        ...(slugs.length ? [eb('d.slug', 'in', slugs)] : []),
-      ]),
-    )
-    .execute();
-  for (const r of rows) {
-    const facts: DatasetFacts = {
-      id: r.id,
-      code: r.code,
-      slug: r.slug,
-      title: r.title,
-      orgId: r.org_id,
-      orgName: r.org_name,
-      status: r.status as DatasetStatus,
-      openTier: r.open_tier as OpenTier,
-      shareTier: r.share_tier as ShareTier,
-      fields: (r.fields ?? []) as DataField[],
-    };
-    for (const key of [r.id, r.code, r.slug]) if (refs.includes(key)) out.set(key, facts);
-  }
-  return out;
-}
+/** A dataset as the workflows weigh it, read through the catalogue's door. */
+export type { DatasetFacts } from '../../catalog/index.ts';
 
 const fieldError = (field: string, code: string, zh: string, en: string): FieldError => ({
   field,

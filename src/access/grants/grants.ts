@@ -20,8 +20,8 @@ import {
   type RowCondition,
 } from '../../core/index.ts';
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
-import { appendAudit } from '../audit.ts';
-import { notify } from '../notifications/index.ts';
+import { appendAudit } from '../../identity/index.ts';
+import { notify } from '../../identity/index.ts';
 import { checkBody, iso, refuseAndAudit, requireWorkflowActor } from './support.ts';
 
 const GRANT = { zh: '数据授权', en: 'Grant' };

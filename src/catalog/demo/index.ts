@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Actor } from '../../core/index.ts';
-import { actorOf, createUser } from '../../access/index.ts';
+import { actorOf, createUser } from '../../identity/index.ts';
 import type { Context } from '../../platform/index.ts';
 import { createOrganisation } from '../organisations.ts';
 import { createDataset, transitionDataset } from '../datasets.ts';

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as catalog from '../../catalog/index.ts';
+import * as identity from '../../identity/index.ts';
 import * as access from '../../access/index.ts';
 import {
   DomainError,
@@ -94,7 +95,7 @@ export function applyRoutes(app: FastifyInstance, ctx: Context): void {
 
   app.post('/apply', async (req, reply) => {
     const d = await conditionalDataset(ctx, req);
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     const b = formBody(req);
     const values = valuesFrom(b);
     const v = viewOf(ctx, req, reply);
