@@ -1,25 +1,17 @@
-import type { Actor, Dataset, RowCondition } from '../core/index.ts';
+import {
+  dataAccess,
+  grantMayOpen,
+  tierSubject,
+  type Actor,
+  type DataAccess,
+  type Dataset,
+  type ShareTier,
+} from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
-import { findGrantAccess, logDataUse } from './grants/index.ts';
-import { canEditOrgData } from './permissions.ts';
-import { sharedWithoutRequest } from './sharing/index.ts';
+import { findDatasets } from '../catalog/index.ts';
+import { findGrantCandidates, logDataUse } from './grants/index.ts';
 
-export type { RowCondition } from '../core/index.ts';
-
-/**
- * What a caller may read of a dataset's DATA (not its metadata). Every data path — rows,
- * aggregate, query, download, preview, search snippets, exports — asks this one function.
- */
-export type DataAccess =
-  | { kind: 'full'; reason: 'open' | 'owner' | 'share' }
-  | {
-      kind: 'grant';
-      grantId: string;
-      fields: string[] | null;
-      rows: RowCondition[] | null;
-      expiresAt: string | null;
-    }
-  | { kind: 'denied'; reason: 'not_published' | 'conditional' | 'not_open' };
+export type { RowCondition, DataAccess } from '../core/index.ts';
 
 /** What the caller is about to read, for the access log (`rows`, `aggregate`, `download`, …). */
 export interface DataUseNote {
@@ -31,9 +23,9 @@ type DatasetTiers = Pick<Dataset, 'id' | 'status' | 'openTier' | 'publisher'> &
   Partial<Pick<Dataset, 'shareTier'>>;
 
 /**
- * The order matters: the owning department reads everything; nothing unpublished leaves it; open
- * data is open; another department's staff read unconditionally shared data; a live grant gives
- * exactly its fields and rows; everything else is denied. Reads through a share or a grant are
+ * What a caller may read of a dataset's DATA (not its metadata): the tier policy's `dataAccess`
+ * (core/tiers.ts) over the caller's grants. Every data path — rows, aggregate, query, download,
+ * preview, search snippets, exports — asks this one function. Reads through a share or a grant are
  * logged here (one entry per call), so call it when data is about to be served and say what in
  * `use`; callers need not log again (`logGrantUse` is for extra detail such as row counts).
  * A page that only decides what to show (a download button, an apply link) passes `use = null`:
@@ -45,26 +37,18 @@ export async function resolveDataAccess(
   dataset: DatasetTiers,
   use: DataUseNote | null = { action: 'data' },
 ): Promise<DataAccess> {
-  if (canEditOrgData(actor, dataset.publisher.id)) return { kind: 'full', reason: 'owner' };
-  if (dataset.status !== 'published') return { kind: 'denied', reason: 'not_published' };
-  if (dataset.openTier === 'unconditional') return { kind: 'full', reason: 'open' };
-  const denied: DataAccess = {
-    kind: 'denied',
-    reason: dataset.openTier === 'conditional' ? 'conditional' : 'not_open',
-  };
-  if (!actor) return denied;
+  // A caller holding only the open tier (a search hit) need not load the share tier first.
   const shareTier =
-    dataset.shareTier ??
-    (await ctx.db.selectFrom('dataset').select('share_tier').where('id', '=', dataset.id).executeTakeFirst())
-      ?.share_tier;
-  if (!shareTier) return denied;
-  if (sharedWithoutRequest(actor, { shareTier, publisher: dataset.publisher })) {
-    if (use) await logDataUse(ctx, 'share', null, { datasetId: dataset.id, userId: actor.userId, ...use });
-    return { kind: 'full', reason: 'share' };
-  }
-  const grant = await findGrantAccess(ctx, actor, { id: dataset.id, openTier: dataset.openTier, shareTier });
-  if (!grant) return denied;
-  if (use)
-    await logDataUse(ctx, 'grant', grant.grantId, { datasetId: dataset.id, userId: actor.userId, ...use });
-  return { kind: 'grant', ...grant };
+    dataset.shareTier ?? (await findDatasets(ctx.db, [dataset.id])).get(dataset.id)?.shareTier;
+  // A dataset that is not (or no longer) stored shares nothing.
+  const subject = tierSubject({ ...dataset, shareTier: shareTier ?? 'not_shared' });
+  const now = ctx.clock.now();
+  const grants =
+    actor && grantMayOpen(actor, subject) ? await findGrantCandidates(ctx, actor, dataset.id) : [];
+  const access = dataAccess(actor, subject, grants, now);
+  if (use && actor && access.kind === 'full' && access.reason === 'share')
+    await logDataUse(ctx, 'share', null, { datasetId: dataset.id, userId: actor.userId, ...use });
+  if (use && actor && access.kind === 'grant')
+    await logDataUse(ctx, 'grant', access.grantId, { datasetId: dataset.id, userId: actor.userId, ...use });
+  return access;
 }

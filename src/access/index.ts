@@ -1,48 +1,12 @@
-export {
-  appendAudit,
-  verifyAudit,
-  listAudit,
-  countAudit,
-  GENESIS_HASH,
-  type AuditEntry,
-  type AuditVerification,
-} from './audit.ts';
-export {
-  createUser,
-  findUserByEmail,
-  getUser,
-  checkPassword,
-  changePassword,
-  actorOf,
-  createToken,
-  listTokens,
-  revokeToken,
-  authenticateToken,
-  secretHash,
-  newSecret,
-  type NewUser,
-  type IssuedToken,
-} from './identity.ts';
-export {
-  requireActor,
-  canEditOrgData,
-  canSeeUnpublished,
-  unpublishedScope,
-  canManageOrganisations,
-  canManageUsers,
-  assertCan,
-} from './permissions.ts';
+/**
+ * 开放 / 共享: applications for conditional data (开放申请, applications/), sharing requests between
+ * departments (共享申请, sharing/), the grants they lead to (grants/), revocation notices, and the
+ * data gate every read of data passes (data-gate.ts). Stands above catalog and data and reads them
+ * through their doors (docs/architecture.md, ADR 0021).
+ */
 export { resolveDataAccess, type DataAccess, type RowCondition } from './data-access.ts';
-export {
-  signIn,
-  authenticateSession,
-  revokeSession,
-  revokeOtherSessions,
-  SESSION_HOURS,
-  type Session,
-  type IssuedSession,
-} from './sessions.ts';
 export type { DataUseNote } from './data-access.ts';
+export { dataReader, checkAccess, accessDenied } from './data-gate.ts';
 export {
   submitApplication,
   applicationPrefill,
@@ -64,7 +28,6 @@ export {
   getSharingRequest,
   listSharingRequests,
   decideSharingRequest,
-  sharedWithoutRequest,
 } from './sharing/index.ts';
 export {
   getGrant,
@@ -82,10 +45,3 @@ export {
   type DataUse,
   type DataUseEntry,
 } from './grants/index.ts';
-export {
-  listNotifications,
-  markNotificationsRead,
-  renderNotification,
-  type Notification,
-  type NotificationChannel,
-} from './notifications/index.ts';

@@ -27,14 +27,10 @@ import {
   type Page,
   type ShareTier,
   type UpdateFrequency,
+  listingRule,
+  maySee,
 } from '../core/index.ts';
-import {
-  appendAudit,
-  canEditOrgData,
-  canSeeUnpublished,
-  requireActor,
-  unpublishedScope,
-} from '../access/index.ts';
+import { appendAudit, canEditOrgData, requireActor } from '../identity/index.ts';
 import { sql, type Context, type Kdb, type Schema } from '../platform/index.ts';
 import {
   bitOf,
@@ -105,7 +101,7 @@ function baseQuery(db: Kdb) {
     .select(['organisation.name as org_name', 'organisation.org_code as org_code']);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const RESOURCE_CODE = /^\d{2}-[0-9A-Z]+-\d{5}$/;
 
@@ -118,7 +114,7 @@ async function loadRow(db: Kdb, ref: string): Promise<Row | undefined> {
 /** A dataset the actor may see; otherwise 404, so that unpublished datasets are not even confirmed to exist. */
 export async function getDataset(ctx: Context, actor: Actor | null, ref: string): Promise<Dataset> {
   const r = await loadRow(ctx.db, ref);
-  if (!r || (r.status !== 'published' && !canSeeUnpublished(actor, r.org_id)))
+  if (!r || !maySee(actor, { status: r.status as DatasetStatus, orgId: r.org_id }))
     throw notFound('Dataset', '数据集');
   return toDataset(r);
 }
@@ -182,18 +178,24 @@ function visibleTo(
   actor: Actor | null,
   table: 'dataset' | 'dataset_search' = 'dataset',
 ): Condition {
-  const scope = unpublishedScope(actor);
-  if (scope === null) return sql<boolean>`true`;
+  // The tier policy's listing rule (core/tiers.ts), in SQL; `mayList` reads the same rule.
+  const rule = listingRule(actor, { listUnopened: ctx.config.workflow.listUnopened });
+  if (rule.everything) return sql<boolean>`true`;
   const column = (name: string) => sql.ref(`${table}.${name}`);
   // The search index holds codes for these values (migration 006).
   const value = (facet: 'status' | 'open_tier', v: string) =>
     table === 'dataset' ? sql`${v}` : codeOf(facet, v);
-  const published = sql<boolean>`${column('status')} = ${value('status', 'published')}`;
-  if (!scope.length)
-    return ctx.config.workflow.listUnopened
-      ? published
-      : sql<boolean>`(${published} AND ${column('open_tier')} IS DISTINCT FROM ${value('open_tier', 'not_open')})`;
-  return sql<boolean>`(${published} OR ${column('org_id')} IN (${sql.join(scope)}))`;
+  const listed = sql.join(
+    [
+      sql`${column('status')} IN (${sql.join(rule.statuses.map((v) => value('status', v)))})`,
+      ...rule.hiddenOpenTiers.map(
+        (t) => sql`${column('open_tier')} IS DISTINCT FROM ${value('open_tier', t)}`,
+      ),
+    ],
+    sql` AND `,
+  );
+  if (!rule.ownOrgs.length) return sql<boolean>`(${listed})`;
+  return sql<boolean>`((${listed}) OR ${column('org_id')} IN (${sql.join(rule.ownOrgs)}))`;
 }
 
 /** The column each sort orders by, after relevance or date; `modified` is always there to break ties. */

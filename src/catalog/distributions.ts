@@ -13,7 +13,7 @@ import {
   type DistributionInput,
   type IngestStatus,
 } from '../core/index.ts';
-import { appendAudit, canEditOrgData, requireActor } from '../access/index.ts';
+import { appendAudit, canEditOrgData, requireActor } from '../identity/index.ts';
 import type { Context, Schema } from '../platform/index.ts';
 import { getDataset, refuseEdit } from './datasets.ts';
 

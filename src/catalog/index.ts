@@ -47,3 +47,4 @@ export {
   type ReindexResult,
 } from './search/index.ts';
 export { firstCountedDay } from './also-used.ts';
+export { findDatasets, type DatasetFacts } from './facts.ts';

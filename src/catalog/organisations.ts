@@ -10,7 +10,7 @@ import {
   type Organisation,
   type OrganisationInput,
 } from '../core/index.ts';
-import { appendAudit, assertCan, canManageOrganisations, requireActor } from '../access/index.ts';
+import { appendAudit, assertCan, canManageOrganisations, requireActor } from '../identity/index.ts';
 import type { Context, Kdb, Schema } from '../platform/index.ts';
 import type { Selectable } from 'kysely';
 

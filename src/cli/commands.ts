@@ -1,12 +1,6 @@
 import cliProgress from 'cli-progress';
-import {
-  actorOf,
-  createToken,
-  createUser,
-  findUserByEmail,
-  sendDeadlineReminders,
-  verifyAudit,
-} from '../access/index.ts';
+import { actorOf, createToken, createUser, findUserByEmail, verifyAudit } from '../identity/index.ts';
+import { sendDeadlineReminders } from '../access/index.ts';
 import { compactSearchIndex, reindexAll } from '../catalog/index.ts';
 import { loadDemo, DEMO_PASSWORD } from '../demo/index.ts';
 import type { Role } from '../core/index.ts';

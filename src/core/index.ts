@@ -20,3 +20,32 @@ export {
 } from './validation.ts';
 export { canonicalJson } from './canonical-json.ts';
 export * from './workflow/index.ts';
+export {
+  openTierLabel,
+  shareTierLabel,
+  tierSubject,
+  isOwner,
+  canSeeUnpublished,
+  unpublishedScope,
+  maySee,
+  listingRule,
+  mayList,
+  sharedWithoutRequest,
+  LIVE_GRANT_STATUS,
+  grantOpens,
+  dataAccess,
+  grantMayOpen,
+  visibleColumns,
+  seesWholeTable,
+  requestRefusal,
+  canApplyFor,
+  stillGrantable,
+  openToEveryone,
+  listsDistributions,
+  type TierSubject,
+  type TierActor,
+  type ListingRule,
+  type GrantCandidate,
+  type DataAccess,
+  type Refusal,
+} from './tiers.ts';

@@ -1,6 +1,13 @@
-import { getDataset, getDistribution } from '../catalog/index.ts';
-import { resolveDataAccess, type DataAccess, type RowCondition } from '../access/index.ts';
-import { DomainError, notFound, type Actor, type Dataset, type Distribution } from '../core/index.ts';
+import {
+  DomainError,
+  seesWholeTable,
+  visibleColumns,
+  type Actor,
+  type Dataset,
+  type Distribution,
+  type DataAccess,
+  type RowCondition,
+} from '../core/index.ts';
 import { openBlobStore, type Context } from '../platform/index.ts';
 import { ident } from './ingest/duck.ts';
 import { ROW_ID, parquetTable } from './ingest/load.ts';
@@ -8,23 +15,11 @@ import { reportOf, toVersion, versionByNumber, type DataVersion, type VersionRow
 import type { Column } from './values.ts';
 
 /**
- * The one gate every data path passes: the dataset must be visible, `resolveDataAccess` must
- * allow its data, and what a grant allows (some fields, some rows) becomes the view every
- * query is built on. Nothing downstream sees the Parquet file except through this view.
+ * Every data path opens its data here, through a `DataReader` whose gate (in the access room) has
+ * said the dataset is visible and its data readable; what a grant allows (some fields, some rows)
+ * becomes the view every query is built on. Nothing downstream sees the Parquet file except
+ * through this view.
  */
-
-export const accessDenied = (reason: 'conditional' | 'not_open') =>
-  new DomainError(
-    'forbidden',
-    'access_denied',
-    reason === 'conditional'
-      ? {
-          zh: '该数据为有条件开放，须申请获批后才能获取',
-          en: 'This data is open on conditions; apply for access to read it',
-        }
-      : { zh: '该数据不予开放', en: 'This data is not open' },
-    { reason },
-  );
 
 export const noData = () =>
   new DomainError('not_found', 'no_data', {
@@ -53,29 +48,22 @@ export interface DataView {
 /** What is being read, for the access log kept of reads under grants and shares. */
 export type DataAction = 'rows' | 'aggregate' | 'preview' | 'download' | 'query' | 'versions';
 
-/** Visible and readable, or the error that says why not (404 for what the caller may not know exists). */
-export async function checkAccess(
-  ctx: Context,
-  actor: Actor | null,
-  distributionId: string,
-  action: DataAction,
-  detail?: unknown,
-): Promise<{
+/** What the gate lets through: a dataset the reader may see, one of its distributions, and how much of its data. */
+export interface DataPass {
   dataset: Dataset;
   distribution: Distribution;
   access: Exclude<DataAccess, { kind: 'denied' }>;
-}> {
-  const distribution = await getDistribution(ctx, actor, distributionId);
-  const dataset = await getDataset(ctx, actor, distribution.datasetId);
-  const access = await resolveDataAccess(ctx, actor, dataset, {
-    action,
-    detail: { distributionId: distribution.id, ...(detail as object | undefined) },
-  });
-  if (access.kind === 'denied') {
-    if (access.reason === 'not_published') throw notFound('Distribution', '资源');
-    throw accessDenied(access.reason);
-  }
-  return { dataset, distribution, access };
+}
+
+/**
+ * A reader of data and the gate it passes. Only the access room makes one (`access.dataReader`),
+ * since only it can weigh grants and shares: the data room, standing below access, cannot build
+ * a way around the gate (ADR 0021). `pass` throws the 404 or 403 that says why a read is refused,
+ * and logs reads made under a grant or a share.
+ */
+export interface DataReader {
+  actor: Actor | null;
+  pass(ctx: Context, distributionId: string, action: DataAction, detail?: unknown): Promise<DataPass>;
 }
 
 async function currentNumber(ctx: Context, distributionId: string): Promise<number | null> {
@@ -106,17 +94,11 @@ function rowConditions(conditions: RowCondition[] | null, columns: Column[], par
 
 export async function openData(
   ctx: Context,
-  actor: Actor | null,
+  reader: DataReader,
   distributionId: string,
   opts: { action: DataAction; version?: number; detail?: unknown },
 ): Promise<DataView> {
-  const { dataset, distribution, access } = await checkAccess(
-    ctx,
-    actor,
-    distributionId,
-    opts.action,
-    opts.detail,
-  );
+  const { dataset, distribution, access } = await reader.pass(ctx, distributionId, opts.action, opts.detail);
   const number = opts.version ?? (await currentNumber(ctx, distribution.id));
   if (number === null) throw noData();
   const row = await versionByNumber(ctx.db, distribution.id, number);
@@ -129,8 +111,7 @@ export async function openData(
       : noData();
   const version = toVersion(row);
   const allColumns = version.columns;
-  const allowed = access.kind === 'grant' && access.fields ? new Set(access.fields) : null;
-  const columns = allowed ? allColumns.filter((c) => allowed.has(c.name)) : allColumns;
+  const columns = visibleColumns(access, allColumns);
   const file = await openBlobStore(ctx.config).localPath(row.parquet_key);
   const params: unknown[] = [file];
   const where = access.kind === 'grant' ? rowConditions(access.rows, allColumns, params) : [];
@@ -140,8 +121,7 @@ export async function openData(
 
 /** The stored profile is of the whole table: shown only to callers who may see the whole table. */
 export function storedProfile(view: DataView) {
-  if (view.access.kind !== 'full') return null;
-  return reportOf(view.row);
+  return seesWholeTable(view.access) ? reportOf(view.row) : null;
 }
 
 export { ROW_ID };

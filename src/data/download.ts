@@ -1,8 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { DomainError, validationFailed, type Actor } from '../core/index.ts';
+import { DomainError, seesWholeTable, validationFailed, type Actor } from '../core/index.ts';
 import { openBlobStore, type Context } from '../platform/index.ts';
-import { openData, type DataView } from './access.ts';
+import { openData, type DataView, type DataReader } from './access.ts';
 import { readEngine } from './engine.ts';
 import { ident } from './ingest/duck.ts';
 import { countUse } from './usage.ts';
@@ -213,7 +213,7 @@ export function downloadName(view: DataView, ext: string): string {
 
 export async function downloadDistribution(
   ctx: Context,
-  actor: Actor | null,
+  reader: DataReader,
   distributionId: string,
   opts: { format: DownloadFormat; version?: number; baseUrl?: string },
 ): Promise<Download> {
@@ -228,7 +228,7 @@ export async function downloadDistribution(
         },
       },
     ]);
-  const view = await openData(ctx, actor, distributionId, {
+  const view = await openData(ctx, reader, distributionId, {
     action: 'download',
     version: opts.version,
     detail: { format: opts.format },
@@ -265,7 +265,7 @@ export async function downloadDistribution(
     }
     case 'original': {
       // The file as uploaded has every column and row: only for callers who may see the whole table.
-      if (view.access.kind !== 'full' || !view.row.raw_key)
+      if (!seesWholeTable(view.access) || !view.row.raw_key)
         throw new DomainError('forbidden', 'access_denied', {
           zh: '只能下载获准范围内的数据',
           en: 'Only the data within your grant can be downloaded',

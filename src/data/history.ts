@@ -1,7 +1,7 @@
-import { canEditOrgData } from '../access/index.ts';
-import { DomainError, notFound, type Actor } from '../core/index.ts';
+import { canEditOrgData } from '../identity/index.ts';
+import { DomainError, notFound, seesWholeTable, visibleColumns, type Actor } from '../core/index.ts';
 import { getJob, type Context, type Job } from '../platform/index.ts';
-import { checkAccess } from './access.ts';
+import type { DataReader } from './access.ts';
 import type { IngestReport } from './report.ts';
 import {
   reportOf,
@@ -22,14 +22,14 @@ export interface VersionList {
  * their errors; everyone else who may read the data sees the versions that can be served,
  * described only by the fields they may see.
  */
-async function readable(ctx: Context, actor: Actor | null, distributionId: string) {
-  const { distribution, dataset, access } = await checkAccess(ctx, actor, distributionId, 'versions');
+async function readable(ctx: Context, reader: DataReader, distributionId: string) {
+  const { distribution, dataset, access } = await reader.pass(ctx, distributionId, 'versions');
   const owner = access.kind === 'full' && access.reason === 'owner';
-  const fields = access.kind === 'grant' && access.fields ? new Set(access.fields) : null;
+  const narrowed = access.kind === 'grant' && !!access.fields;
   const shape = (r: VersionRow): DataVersion => {
     const v = toVersion(r);
-    if (!fields) return v;
-    const columns = v.columns.filter((c) => fields.has(c.name));
+    if (!narrowed) return v;
+    const columns = visibleColumns(access, v.columns);
     // The changes summary covers the whole table; a grant's view of it would say too much.
     return { ...v, columns, fieldCount: columns.length, changes: null, checksum: null };
   };
@@ -45,10 +45,10 @@ async function readable(ctx: Context, actor: Actor | null, distributionId: strin
 
 export async function listDataVersions(
   ctx: Context,
-  actor: Actor | null,
+  reader: DataReader,
   distributionId: string,
 ): Promise<VersionList> {
-  const r = await readable(ctx, actor, distributionId);
+  const r = await readable(ctx, reader, distributionId);
   const rows = (await versionRows(ctx.db, r.distribution.id)).filter(
     (v) => r.owner || v.state === 'succeeded',
   );
@@ -57,11 +57,11 @@ export async function listDataVersions(
 
 export async function getDataVersion(
   ctx: Context,
-  actor: Actor | null,
+  reader: DataReader,
   distributionId: string,
   number: number,
 ): Promise<DataVersion & { current: boolean; report: (IngestReport & { error?: unknown }) | null }> {
-  const r = await readable(ctx, actor, distributionId);
+  const r = await readable(ctx, reader, distributionId);
   const row = await versionByNumber(ctx.db, r.distribution.id, number);
   if (!row || (!r.owner && row.state !== 'succeeded'))
     throw new DomainError('not_found', 'version_not_found', {
@@ -69,7 +69,7 @@ export async function getDataVersion(
       en: `No version ${number}`,
     });
   // The ingest report holds whole-table statistics and, for failures, the file's own text.
-  const report = r.access.kind === 'full' ? reportOf(row) : null;
+  const report = seesWholeTable(r.access) ? reportOf(row) : null;
   return {
     ...r.shape(row),
     current: row.number === r.current,

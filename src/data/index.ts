@@ -34,10 +34,9 @@ export { listDataVersions, getDataVersion, getJobFor, type VersionList } from '.
 export { referencedBlobs } from './versions.ts';
 export { listUsage, countUse, countView, shanghaiDay, type UsageRow, type UseKind } from './usage.ts';
 export { asCaller, usageKey, type UsageCaller } from './usage-key.ts';
-export { checkAccess, openData, accessDenied, type DataView } from './access.ts';
+export { openData, type DataView, type DataReader, type DataPass, type DataAction } from './access.ts';
 export { ingestFile, detectFormat, type IngestOptions, type IngestOutput } from './ingest/pipeline.ts';
 export { isPublicAddress } from './fetch.ts';
 export type { DataVersion, VersionSource, VersionState } from './versions.ts';
 export type { IngestReport, ColumnProfile, Problem, FieldType, VersionChanges } from './report.ts';
 export type { Column, Cell } from './values.ts';
-export type { DataTables, DistributionDataColumns } from './tables.ts';

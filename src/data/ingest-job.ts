@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { appendAudit, actorOf, getUser } from '../access/index.ts';
+import { appendAudit, actorOf, getUser } from '../identity/index.ts';
 import { updateDataset, getDataset } from '../catalog/index.ts';
 import { DomainError, type DataField } from '../core/index.ts';
 import {

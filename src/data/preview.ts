@@ -1,6 +1,6 @@
-import type { Actor } from '../core/index.ts';
+import { seesWholeTable, type Actor } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
-import { openData, storedProfile, ROW_ID } from './access.ts';
+import { openData, storedProfile, ROW_ID, type DataReader } from './access.ts';
 import { withReader } from './engine.ts';
 import { ident } from './ingest/duck.ts';
 import { profile } from './ingest/load.ts';
@@ -33,11 +33,11 @@ export interface Preview {
  */
 export async function previewDistribution(
   ctx: Context,
-  actor: Actor | null,
+  reader: DataReader,
   distributionId: string,
   opts: { limit?: number; version?: number } = {},
 ): Promise<Preview> {
-  const view = await openData(ctx, actor, distributionId, { action: 'preview', version: opts.version });
+  const view = await openData(ctx, reader, distributionId, { action: 'preview', version: opts.version });
   const limit = Math.min(Math.max(opts.limit ?? 20, 1), 100);
   const stored = storedProfile(view);
   const visible = new Set(view.columns.map((c) => c.name));
@@ -60,7 +60,7 @@ export async function previewDistribution(
       finishedAt: view.version.finishedAt,
       rowCount: stats.rows,
       fieldCount: view.columns.length,
-      changes: view.access.kind === 'full' ? view.version.changes : null,
+      changes: seesWholeTable(view.access) ? view.version.changes : null,
     },
     columns: stats.columns,
     rows: rows.map((r) => Object.fromEntries(view.columns.map((col, i) => [col.name, cell(r[i], col.type)]))),

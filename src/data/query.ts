@@ -1,6 +1,6 @@
 import { validationFailed, type Actor } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
-import { openData, ROW_ID, type DataView } from './access.ts';
+import { openData, ROW_ID, type DataView, type DataReader } from './access.ts';
 import { withReader } from './engine.ts';
 import { ident } from './ingest/duck.ts';
 import type { FieldType } from './report.ts';
@@ -253,11 +253,11 @@ export const MAX_OFFSET = 10000;
 
 export async function queryRows(
   ctx: Context,
-  actor: Actor | null,
+  reader: DataReader,
   distributionId: string,
   q: RowsQuery,
 ): Promise<RowsPage> {
-  const view = await openData(ctx, actor, distributionId, { action: 'rows', version: q.version });
+  const view = await openData(ctx, reader, distributionId, { action: 'rows', version: q.version });
   const names = nameList(q.fields, 'fields', 2000);
   const cols = names.length ? names.map((n) => column(view, n, 'fields')) : view.columns;
   const limit = q.limit ?? 100;
@@ -344,11 +344,11 @@ const FUNCTIONS = ['count', 'sum', 'avg', 'min', 'max'] as const;
 /** Group by up to five fields with count/sum/avg/min/max: what a chart of a column needs. */
 export async function aggregate(
   ctx: Context,
-  actor: Actor | null,
+  reader: DataReader,
   distributionId: string,
   q: AggregateQuery,
 ): Promise<AggregateResult> {
-  const view = await openData(ctx, actor, distributionId, { action: 'aggregate', version: q.version });
+  const view = await openData(ctx, reader, distributionId, { action: 'aggregate', version: q.version });
   const groups = nameList(q.groupBy, 'groupBy', 5).map((n) => column(view, n, 'groupBy'));
   const metricNames = nameList(q.metrics ?? 'count', 'metrics', 10);
   if (!metricNames.length) metricNames.push('count');

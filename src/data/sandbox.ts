@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DomainError, validationFailed, type Actor } from '../core/index.ts';
+import { DomainError, seesWholeTable, validationFailed, type Actor } from '../core/index.ts';
 import { bytesOf, type Context } from '../platform/index.ts';
-import { openData, type DataView } from './access.ts';
+import { openData, type DataView, type DataReader } from './access.ts';
 import { queryTimedOut } from './engine.ts';
 import { admit } from './query-admission.ts';
 import { literalSize } from './query-cost.ts';
@@ -168,7 +168,7 @@ export interface QueryResult extends Answer {
 
 export async function runQuery(
   ctx: Context,
-  actor: Actor | null,
+  reader: DataReader,
   body: { sql?: unknown; limit?: unknown },
 ): Promise<QueryResult> {
   const limits = ctx.config.data;
@@ -187,6 +187,7 @@ export async function runQuery(
   const sqlText = typeof body.sql === 'string' ? body.sql : '';
   const { distributions } = await analyse(sqlText, undefined, limits.queryMaxString);
   // A slot before any data is opened; given back however the query ends.
+  const actor = reader.actor;
   const release = admit(actor ? `u:${actor.userId}` : `a:${currentCaller()?.address ?? 'local'}`, !actor, {
     total: limits.queryConcurrency,
     anonymous: limits.queryAnonymousConcurrency,
@@ -198,7 +199,7 @@ export async function runQuery(
     for (const id of distributions)
       views.push({
         name: tableName(id),
-        view: await openData(ctx, actor, id, { action: 'query', detail: { sql: sqlText.slice(0, 2000) } }),
+        view: await openData(ctx, reader, id, { action: 'query', detail: { sql: sqlText.slice(0, 2000) } }),
       });
     const result = await executeInSandbox(ctx, views, sqlText, limit);
     await countUse(ctx, distributions, 'api_calls');
@@ -240,7 +241,7 @@ export async function executeInSandbox(
       views: views.map(({ name, view }) => ({
         name,
         columns: view.columns.map((col) => col.name),
-        full: view.access.kind === 'full',
+        full: seesWholeTable(view.access),
         file: view.file,
         from: view.from,
         params: view.params,

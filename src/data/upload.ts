@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { Type } from '@sinclair/typebox';
-import { appendAudit, canEditOrgData, requireActor } from '../access/index.ts';
+import { appendAudit, canEditOrgData, requireActor } from '../identity/index.ts';
 import { getDataset, getDistribution, refuseEdit } from '../catalog/index.ts';
 import {
   assertShape,

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Kdb } from '../platform/index.ts';
-import type { DistributionVersionTable } from './tables.ts';
+import type { Schema } from '../platform/index.ts';
 import type { IngestReport, VersionChanges } from './report.ts';
 import type { Column } from './values.ts';
 
@@ -35,7 +35,7 @@ export interface DataVersion {
   finishedAt: string | null;
 }
 
-export type VersionRow = Selectable<DistributionVersionTable>;
+export type VersionRow = Selectable<Schema['distribution_version']>;
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Actor } from '../core/index.ts';
-import { actorOf, createUser } from '../access/index.ts';
+import { actorOf, createUser } from '../identity/index.ts';
 import {
   createDataset,
   createDistribution,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateToken } from '../access/index.ts';
+import { authenticateToken } from '../identity/index.ts';
 import { unauthenticated, type Actor } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 

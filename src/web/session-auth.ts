@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fastifyCookie } from '@fastify/cookie';
-import { authenticateSession, SESSION_HOURS, type Session } from '../access/index.ts';
+import { authenticateSession, SESSION_HOURS, type Session } from '../identity/index.ts';
 import { DomainError, type Actor } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 

@@ -1,12 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  authenticateToken,
-  countAudit,
-  resolveDataAccess,
-  sendDeadlineReminders,
-  verifyAudit,
-} from '../../src/access/index.ts';
+import { authenticateToken, countAudit, verifyAudit } from '../../src/identity/index.ts';
+import { resolveDataAccess, sendDeadlineReminders } from '../../src/access/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
 import { auditActions, buildWorld, count, requestBody, type World } from './world.ts';
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { countAudit } from '../../src/access/index.ts';
+import { countAudit } from '../../src/identity/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
 import { buildWorld, count, requestBody, type World } from './world.ts';
 

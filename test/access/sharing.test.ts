@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countAudit, resolveDataAccess } from '../../src/access/index.ts';
+import { countAudit } from '../../src/identity/index.ts';
+import { resolveDataAccess } from '../../src/access/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
 import { auditActions, buildWorld, count, requestBody, type World } from './world.ts';
 

@@ -1,4 +1,4 @@
-import { authenticateToken } from '../../src/access/index.ts';
+import { authenticateToken } from '../../src/identity/index.ts';
 import { currentCommitment, type Actor, type Dataset } from '../../src/core/index.ts';
 import { datasetBody, orgBody, startServer, type TestServer } from '../helpers/app.ts';
 import type { DriverName } from '../helpers/db.ts';

@@ -12,7 +12,7 @@ import {
   sql,
   type Context,
 } from '../../src/platform/index.ts';
-import { actorOf, countAudit, createUser } from '../../src/access/index.ts';
+import { actorOf, countAudit, createUser } from '../../src/identity/index.ts';
 import {
   createDataset,
   createOrganisation,

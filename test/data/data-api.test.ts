@@ -7,7 +7,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { countAudit } from '../../src/access/index.ts';
+import { countAudit } from '../../src/identity/index.ts';
 import { openBlobStore, type Worker } from '../../src/platform/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openData } from '../../src/data/index.ts';
 import { queriesRunning } from '../../src/data/query-admission.ts';
+import { dataReader } from '../../src/access/index.ts';
 import { executeInSandbox } from '../../src/data/sandbox.ts';
 import { openBlobStore, type Worker } from '../../src/platform/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
@@ -238,7 +239,7 @@ onEachDatabase('SQL sandbox', (kind) => {
 
   test('the sandbox itself holds for SQL the parser check would have refused', async () => {
     const admin = await s.userWithToken('sysadmin');
-    const view = await openData(s.ctx, null, open.distributionId, { action: 'query' });
+    const view = await openData(s.ctx, dataReader(null), open.distributionId, { action: 'query' });
     const run = (sql: string) =>
       executeInSandbox(s.ctx, [{ name: tableOf(open.distributionId), view }], sql, 10);
     for (const sql of [

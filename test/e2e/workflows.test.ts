@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createDistribution } from '../../src/catalog/index.ts';
-import { actorOf, findUserByEmail } from '../../src/access/index.ts';
+import { actorOf, findUserByEmail } from '../../src/identity/index.ts';
 import { DEMO_PASSWORD, attachFileNow, loadDemo } from '../../src/demo/index.ts';
 import { webOptions } from '../../src/web/index.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/http/index.ts';
 import { createLogger, loadConfig, type Context } from '../../src/platform/index.ts';
 import { ManualClock } from '../../src/platform/index.ts';
-import { createToken, createUser } from '../../src/access/index.ts';
+import { createToken, createUser } from '../../src/identity/index.ts';
 import { freshDatabase, type DriverName } from './db.ts';
 
 export interface TestServer {

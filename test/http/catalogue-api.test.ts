@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from '../../src/platform/index.ts';
-import { countAudit, verifyAudit } from '../../src/access/index.ts';
+import { countAudit, verifyAudit } from '../../src/identity/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
 import { datasetBody, orgBody, startServer, type TestServer } from '../helpers/app.ts';
 

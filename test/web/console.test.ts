@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_PASSWORD, loadDemo } from '../../src/demo/index.ts';
-import { countAudit, createUser, verifyAudit } from '../../src/access/index.ts';
+import { countAudit, createUser, verifyAudit } from '../../src/identity/index.ts';
 import { webOptions } from '../../src/web/index.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';
 import { Client, csrfOf, textOf } from './client.ts';

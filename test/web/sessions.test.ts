@@ -8,7 +8,7 @@ import {
   revokeSession,
   signIn,
   verifyAudit,
-} from '../../src/access/index.ts';
+} from '../../src/identity/index.ts';
 import { webOptions } from '../../src/web/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
 import { orgBody, startServer, type TestServer } from '../helpers/app.ts';

@@ -8,7 +8,7 @@ import {
   type RequestKind,
 } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
-import { appendAudit } from '../audit.ts';
+import { appendAudit } from '../../identity/index.ts';
 import { expireGrants, requireWorkflowActor, workCalendar } from '../grants/index.ts';
 import {
   notify,
@@ -17,7 +17,7 @@ import {
   type NotificationKind,
   type NotificationParams,
   type Recipients,
-} from '../notifications/index.ts';
+} from '../../identity/index.ts';
 
 export interface ReminderRun {
   /** Grants whose expiry was recorded. */

@@ -22,9 +22,10 @@ import {
   type RequestAction,
   type RequestKind,
   type RowCondition,
+  stillGrantable,
 } from '../../core/index.ts';
 import type { Context, Schema } from '../../platform/index.ts';
-import { appendAudit } from '../audit.ts';
+import { appendAudit } from '../../identity/index.ts';
 import {
   changeGrantStatus,
   checkBody,
@@ -34,7 +35,7 @@ import {
   workCalendar,
   type GrantScope,
 } from '../grants/index.ts';
-import { notify, type NotificationKind, type Recipients } from '../notifications/index.ts';
+import { notify, type NotificationKind, type Recipients } from '../../identity/index.ts';
 import {
   getRequest,
   KIND_LABEL,
@@ -43,7 +44,8 @@ import {
   requestPartiesOf,
   type RequestRow,
 } from './requests.ts';
-import { findDatasets, unknownFieldErrors, type DatasetFacts } from './submit.ts';
+import { findDatasets, type DatasetFacts } from '../../catalog/index.ts';
+import { unknownFieldErrors } from './submit.ts';
 
 export type DecisionAction = Exclude<RequestAction, 'expire'>;
 
@@ -143,10 +145,7 @@ async function planApproval(
       return errors.push(
         fieldError(`datasets[${i}].id`, 'duplicate', '同一数据集重复出现', 'The same dataset is named twice'),
       );
-    const closed =
-      match.status !== 'published' ||
-      (r.kind === 'application' ? match.openTier === 'not_open' : match.shareTier === 'not_shared');
-    if (closed)
+    if (!stillGrantable(r.kind as RequestKind, match))
       return errors.push(
         fieldError(
           `datasets[${i}].id`,

@@ -29,7 +29,7 @@ export const decideApplication = (
   body?: unknown,
 ) => actOnRequest(ctx, actor, 'application', id, action, body);
 
-export { submitRequests, requestPrefill, findDatasets, type RequestInput, type Prefill } from './submit.ts';
+export { submitRequests, requestPrefill, type RequestInput, type Prefill } from './submit.ts';
 export { actOnRequest, type DecisionAction } from './decide.ts';
 export { getRequest, listRequests, type RequestFilter } from './requests.ts';
 export {

@@ -15,11 +15,17 @@ import {
   type FieldError,
   type Label,
   type RequestKind,
+  type DatasetStatus,
+  type OpenTier,
+  type ShareTier,
+  type Refusal,
+  requestRefusal,
 } from '../../core/index.ts';
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
-import { appendAudit } from '../audit.ts';
+import { findDatasets, type DatasetFacts } from '../../catalog/index.ts';
+import { appendAudit } from '../../identity/index.ts';
 import { checkBody, requireWorkflowActor, UUID, workCalendar } from '../grants/index.ts';
-import { notify } from '../notifications/index.ts';
+import { notify } from '../../identity/index.ts';
 import {
   KIND_LABEL,
   openRequestStatuses,
@@ -38,68 +44,8 @@ export interface RequestInput {
   commitment: { version: string; accepted: true };
 }
 
-export interface DatasetFacts {
-  id: string;
-  code: string;
-  slug: string;
-  title: string;
-  orgId: string;
-  orgName: string;
-  status: string;
-  openTier: string;
-  shareTier: string;
-  fields: DataField[];
-}
-
-const RESOURCE_CODE = /^\d{2}-[0-9A-Z]+-\d{5}$/;
-
-/** Datasets by id, resource code or slug (access cannot import the catalogue, which depends on it). */
-export async function findDatasets(db: Kdb, refs: string[]): Promise<Map<string, DatasetFacts>> {
-  const out = new Map<string, DatasetFacts>();
-  if (!refs.length) return out;
-  const ids = refs.filter((r) => UUID.test(r));
-  const codes = refs.filter((r) => RESOURCE_CODE.test(r));
-  const slugs = refs.filter((r) => !UUID.test(r) && !RESOURCE_CODE.test(r));
-  const rows = await db
-    .selectFrom('dataset as d')
-    .innerJoin('organisation as o', 'o.id', 'd.org_id')
-    .select([
-      'd.id',
-      'd.code',
-      'd.slug',
-      'd.title',
-      'd.org_id',
-      'o.name as org_name',
-      'd.status',
-      'd.open_tier',
-      'd.share_tier',
-      'd.fields',
-    ])
-    .where((eb) =>
-      eb.or([
-        ...(ids.length ? [eb('d.id', 'in', ids)] : []),
-        ...(codes.length ? [eb('d.code', 'in', codes)] : []),
-        ...(slugs.length ? [eb('d.slug', 'in', slugs)] : []),
-      ]),
-    )
-    .execute();
-  for (const r of rows) {
-    const facts: DatasetFacts = {
-      id: r.id,
-      code: r.code,
-      slug: r.slug,
-      title: r.title,
-      orgId: r.org_id,
-      orgName: r.org_name,
-      status: r.status,
-      openTier: r.open_tier,
-      shareTier: r.share_tier,
-      fields: (r.fields ?? []) as DataField[],
-    };
-    for (const key of [r.id, r.code, r.slug]) if (refs.includes(key)) out.set(key, facts);
-  }
-  return out;
-}
+/** A dataset as the workflows weigh it, read through the catalogue's door. */
+export type { DatasetFacts } from '../../catalog/index.ts';
 
 const fieldError = (field: string, code: string, zh: string, en: string): FieldError => ({
   field,
@@ -107,40 +53,9 @@ const fieldError = (field: string, code: string, zh: string, en: string): FieldE
   message: { zh, en },
 });
 
-/** Whether a dataset can be asked for through this kind of request; null when it can. */
-export function eligibility(
-  kind: RequestKind,
-  d: DatasetFacts,
-  actor: Actor,
-): { code: string; zh: string; en: string } | null {
-  if (d.status !== 'published') return { code: 'not_found', zh: '数据集不存在', en: 'No such dataset' };
-  if (kind === 'application') {
-    if (d.openTier === 'unconditional')
-      return {
-        code: 'no_application_needed',
-        zh: '无条件开放的数据可直接获取，无需申请',
-        en: 'Unconditionally open data needs no application',
-      };
-    if (d.openTier === 'not_open')
-      return { code: 'not_open', zh: '不予开放的数据不受理申请', en: 'Unopened data cannot be applied for' };
-    return null;
-  }
-  if (actor.orgId === d.orgId)
-    return {
-      code: 'own_department',
-      zh: '本部门的数据无需申请共享',
-      en: "Your own department's data needs no sharing request",
-    };
-  if (d.shareTier === 'unconditional')
-    return {
-      code: 'no_request_needed',
-      zh: '无条件共享的数据可直接获取，无需申请',
-      en: 'Unconditionally shared data needs no request',
-    };
-  if (d.shareTier === 'not_shared')
-    return { code: 'not_shared', zh: '不予共享的数据不受理共享申请', en: 'This dataset is not shared' };
-  return null;
-}
+/** Whether a dataset can be asked for through this kind of request (the tier policy's rule); null when it can. */
+export const eligibility = (kind: RequestKind, d: DatasetFacts, actor: Actor): Refusal | null =>
+  requestRefusal(kind, d, actor);
 
 /** Field names must be among the dataset's declared fields (when it declares any). */
 export function unknownFieldErrors(

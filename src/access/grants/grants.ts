@@ -12,14 +12,16 @@ import {
   type GrantDataset,
   type GrantKind,
   type GrantStatus,
+  type GrantCandidate,
+  LIVE_GRANT_STATUS,
   type Page,
   type Party,
   type ReportInterval,
   type RowCondition,
 } from '../../core/index.ts';
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
-import { appendAudit } from '../audit.ts';
-import { notify } from '../notifications/index.ts';
+import { appendAudit } from '../../identity/index.ts';
+import { notify } from '../../identity/index.ts';
 import { checkBody, iso, refuseAndAudit, requireWorkflowActor } from './support.ts';
 
 const GRANT = { zh: '数据授权', en: 'Grant' };
@@ -367,24 +369,22 @@ export async function expireGrants(ctx: Context): Promise<number> {
   return due.length;
 }
 
-/** What a grant lets `actor` read of one dataset right now, or null. The newest active grant wins. */
-export async function findGrantAccess(
+/**
+ * The caller's grants on one dataset, newest first, for the tier policy (`dataAccess`) to weigh.
+ * Only live, unexpired grants are loaded (the policy checks both again, and the dataset's tier).
+ */
+export async function findGrantCandidates(
   ctx: Context,
   actor: Actor,
-  dataset: { id: string; openTier: string; shareTier: string },
-): Promise<{
-  grantId: string;
-  fields: string[] | null;
-  rows: RowCondition[] | null;
-  expiresAt: string;
-} | null> {
+  datasetId: string,
+): Promise<GrantCandidate[]> {
   const now = ctx.clock.now();
   let q = ctx.db
     .selectFrom('access_grant as g')
     .innerJoin('access_grant_dataset as gd', 'gd.grant_id', 'g.id')
-    .select(['g.id', 'g.kind', 'g.expires_at', 'gd.fields', 'gd.row_filter'])
-    .where('gd.dataset_id', '=', dataset.id)
-    .where('g.status', '=', 'active')
+    .select(['g.id', 'g.kind', 'g.status', 'g.expires_at', 'gd.fields', 'gd.row_filter'])
+    .where('gd.dataset_id', '=', datasetId)
+    .where('g.status', '=', LIVE_GRANT_STATUS)
     .where('g.expires_at', '>', now)
     .where((eb) => {
       // The actor was read from the database with this request, so its department is current;
@@ -405,17 +405,14 @@ export async function findGrantAccess(
     });
   if (actor.grantId) q = q.where('g.id', '=', actor.grantId);
   const rows = await q.orderBy('g.issued_at', 'desc').execute();
-  // A grant follows the tier it was given under: if the dataset is later closed, the grant stops.
-  const usable = rows.find((r) =>
-    r.kind === 'open' ? dataset.openTier !== 'not_open' : dataset.shareTier !== 'not_shared',
-  );
-  if (!usable) return null;
-  return {
-    grantId: usable.id,
-    fields: (usable.fields as string[] | null) ?? null,
-    rows: (usable.row_filter as RowCondition[] | null) ?? null,
-    expiresAt: iso(usable.expires_at)!,
-  };
+  return rows.map((r) => ({
+    grantId: r.id,
+    kind: r.kind as GrantKind,
+    status: r.status,
+    expiresAt: new Date(r.expires_at),
+    fields: (r.fields as string[] | null) ?? null,
+    rows: (r.row_filter as RowCondition[] | null) ?? null,
+  }));
 }
 
 export interface DataUse {

@@ -5,7 +5,7 @@ export {
   changeGrantStatus,
   expireGrants,
   issueGrant,
-  findGrantAccess,
+  findGrantCandidates,
   logGrantUse,
   logDataUse,
   listGrantUses,

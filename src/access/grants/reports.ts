@@ -11,9 +11,9 @@ import {
   type UsageReport,
 } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
-import { appendAudit } from '../audit.ts';
-import { createToken, type IssuedToken } from '../identity.ts';
-import { notify } from '../notifications/index.ts';
+import { appendAudit } from '../../identity/index.ts';
+import { createToken, type IssuedToken } from '../../identity/index.ts';
+import { notify } from '../../identity/index.ts';
 import { isGrantee, loadVisibleGrant } from './grants.ts';
 import { checkBody, iso, requireWorkflowActor } from './support.ts';
 

@@ -8,8 +8,8 @@ import {
 } from '../../core/index.ts';
 import type { TSchema } from '@sinclair/typebox';
 import type { Context } from '../../platform/index.ts';
-import { appendAudit } from '../audit.ts';
-import { requireActor } from '../permissions.ts';
+import { appendAudit } from '../../identity/index.ts';
+import { requireActor } from '../../identity/index.ts';
 
 /** The installation's working-day calendar: State Council days plus its own additions. */
 export const workCalendar = (ctx: Context): WorkCalendar => ({

@@ -4,5 +4,4 @@ export {
   getSharingRequest,
   listSharingRequests,
   decideSharingRequest,
-  sharedWithoutRequest,
 } from './sharing.ts';

@@ -34,18 +34,3 @@ export const decideSharingRequest = (
   action: DecisionAction,
   body?: unknown,
 ) => actOnRequest(ctx, actor, 'sharing', id, action, body);
-
-/** Whether a caller reads a dataset's data through an unconditional share: department staff of another department. */
-export function sharedWithoutRequest(
-  actor: Actor | null,
-  dataset: { shareTier: string; publisher: { id: string } },
-): boolean {
-  return (
-    !!actor &&
-    !actor.grantId &&
-    actor.role === 'department' &&
-    !!actor.orgId &&
-    actor.orgId !== dataset.publisher.id &&
-    dataset.shareTier === 'unconditional'
-  );
-}

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import * as access from '../../access/index.ts';
+import * as identity from '../../identity/index.ts';
 import { assertShape, type Actor, type Role } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 
@@ -30,11 +30,11 @@ export const accessRoutes =
   async (app) => {
     const tags = ['identity'];
     app.get('/me', { schema: { tags, security } }, async (req) => {
-      const a = access.requireActor(req.actor);
-      return access.getUser(ctx.db, a.userId);
+      const a = identity.requireActor(req.actor);
+      return identity.getUser(ctx.db, a.userId);
     });
     app.get('/tokens', { schema: { tags, security } }, async (req) => {
-      const items = await access.listTokens(ctx.db, access.requireActor(req.actor).userId);
+      const items = await identity.listTokens(ctx.db, identity.requireActor(req.actor).userId);
       return { items, total: items.length, page: 1, pageSize: items.length };
     });
     app.post(
@@ -43,12 +43,12 @@ export const accessRoutes =
         schema: { tags, summary: 'Create an API token for yourself; shown once', body: TokenBody, security },
       },
       async (req, reply) => {
-        const a = access.requireActor(req.actor);
+        const a = identity.requireActor(req.actor);
         const body = assertShape<{ name: string; expiresAt?: string }>(TokenBody, req.body);
         return reply
           .status(201)
           .send(
-            await access.createToken(
+            await identity.createToken(
               ctx,
               a.userId,
               a.userId,
@@ -62,7 +62,7 @@ export const accessRoutes =
       '/tokens/:id',
       { schema: { tags, params: Type.Object({ id: Type.String({ format: 'uuid' }) }), security } },
       async (req, reply) => {
-        await access.revokeToken(ctx, access.requireActor(req.actor), (req.params as { id: string }).id);
+        await identity.revokeToken(ctx, identity.requireActor(req.actor), (req.params as { id: string }).id);
         return reply.status(204).send();
       },
     );
@@ -70,9 +70,9 @@ export const accessRoutes =
       '/users',
       { schema: { tags, summary: 'Create a user (sysadmin)', body: UserBody, security } },
       async (req, reply) => {
-        const a = access.requireActor(req.actor);
-        access.assertCan(
-          access.canManageUsers(a),
+        const a = identity.requireActor(req.actor);
+        identity.assertCan(
+          identity.canManageUsers(a),
           'Only a sysadmin can create users',
           '仅系统管理员可以创建用户',
         );
@@ -83,14 +83,14 @@ export const accessRoutes =
           orgId?: string | null;
           password?: string;
         }>(UserBody, req.body);
-        return reply.status(201).send(await access.createUser(ctx, a.userId, body));
+        return reply.status(201).send(await identity.createUser(ctx, a.userId, body));
       },
     );
 
     const auditTags = ['audit'];
     const supervising = (req: { actor: Actor | null }) => {
-      const a = access.requireActor(req.actor);
-      access.assertCan(
+      const a = identity.requireActor(req.actor);
+      identity.assertCan(
         a.role === 'sysadmin' || a.role === 'authority',
         'Only the data authority or a sysadmin can read the audit log',
         '仅数据主管部门或系统管理员可以查看审计日志',
@@ -110,7 +110,7 @@ export const accessRoutes =
       },
       async (req) => {
         supervising(req);
-        const items = await access.listAudit(ctx.db, req.query as { entityId?: string; limit?: number });
+        const items = await identity.listAudit(ctx.db, req.query as { entityId?: string; limit?: number });
         return { items, total: items.length, page: 1, pageSize: items.length };
       },
     );
@@ -119,7 +119,7 @@ export const accessRoutes =
       { schema: { tags: auditTags, summary: 'Recompute the audit hash chain', security } },
       async (req) => {
         supervising(req);
-        return access.verifyAudit(ctx.db);
+        return identity.verifyAudit(ctx.db);
       },
     );
   };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import * as identity from '../../identity/index.ts';
 import * as access from '../../access/index.ts';
 import {
   ApproveInputSchema,
@@ -148,12 +149,12 @@ export const applicationRoutes =
       async (req) =>
         access.listGrants(
           ctx,
-          access.requireActor(req.actor),
+          identity.requireActor(req.actor),
           req.query as { box?: 'mine' | 'issued' | 'all'; status?: GrantStatus },
         ),
     );
     app.get('/grants/:id', { schema: { tags: grantTags, params: Id, security } }, async (req) =>
-      access.getGrant(ctx, access.requireActor(req.actor), (req.params as { id: string }).id),
+      access.getGrant(ctx, identity.requireActor(req.actor), (req.params as { id: string }).id),
     );
     for (const action of ['suspend', 'reinstate', 'revoke'] as const) {
       app.post(
@@ -193,7 +194,7 @@ export const applicationRoutes =
       async (req) => {
         const items = await access.listUsageReports(
           ctx,
-          access.requireActor(req.actor),
+          identity.requireActor(req.actor),
           (req.params as { id: string }).id,
         );
         return { items, total: items.length, page: 1, pageSize: items.length };
@@ -229,7 +230,7 @@ export const applicationRoutes =
       async (req) =>
         access.listGrantUses(
           ctx,
-          access.requireActor(req.actor),
+          identity.requireActor(req.actor),
           (req.params as { id: string }).id,
           req.query as { page?: number; pageSize?: number },
         ),

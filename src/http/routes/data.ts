@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import * as data from '../../data/index.ts';
+import { dataReader } from '../../access/index.ts';
 import { assertShape, validationFailed } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 
@@ -139,7 +140,11 @@ export const dataRoutes =
       { schema: { tags, summary: 'Versions of the data, newest first', params: Id } },
       async (req, reply) => {
         noStore(reply);
-        const list = await data.listDataVersions(ctx, req.actor, (req.params as { id: string }).id);
+        const list = await data.listDataVersions(
+          ctx,
+          dataReader(req.actor),
+          (req.params as { id: string }).id,
+        );
         return { ...list, total: list.items.length, page: 1, pageSize: list.items.length };
       },
     );
@@ -155,7 +160,7 @@ export const dataRoutes =
       async (req, reply) => {
         noStore(reply);
         const { id, number } = req.params as { id: string; number: number };
-        return data.getDataVersion(ctx, req.actor, id, number);
+        return data.getDataVersion(ctx, dataReader(req.actor), id, number);
       },
     );
 
@@ -171,7 +176,12 @@ export const dataRoutes =
       },
       async (req, reply) => {
         noStore(reply);
-        return data.queryRows(ctx, req.actor, (req.params as { id: string }).id, req.query as data.RowsQuery);
+        return data.queryRows(
+          ctx,
+          dataReader(req.actor),
+          (req.params as { id: string }).id,
+          req.query as data.RowsQuery,
+        );
       },
     );
     app.get(
@@ -188,7 +198,7 @@ export const dataRoutes =
         noStore(reply);
         return data.aggregate(
           ctx,
-          req.actor,
+          dataReader(req.actor),
           (req.params as { id: string }).id,
           req.query as data.AggregateQuery,
         );
@@ -210,7 +220,7 @@ export const dataRoutes =
       async (req, reply) => {
         noStore(reply);
         const q = req.query as { version?: number; limit?: number };
-        return data.previewDistribution(ctx, req.actor, (req.params as { id: string }).id, q);
+        return data.previewDistribution(ctx, dataReader(req.actor), (req.params as { id: string }).id, q);
       },
     );
     app.get(
@@ -225,10 +235,15 @@ export const dataRoutes =
       },
       async (req, reply) => {
         const q = req.query as { format?: data.DownloadFormat; version?: number };
-        const d = await data.downloadDistribution(ctx, req.actor, (req.params as { id: string }).id, {
-          format: q.format ?? 'csv',
-          version: q.version,
-        });
+        const d = await data.downloadDistribution(
+          ctx,
+          dataReader(req.actor),
+          (req.params as { id: string }).id,
+          {
+            format: q.format ?? 'csv',
+            version: q.version,
+          },
+        );
         d.body.on('error', (err) => req.log.warn({ err }, 'download stream failed'));
         noStore(reply);
         return reply
@@ -251,7 +266,7 @@ export const dataRoutes =
         noStore(reply);
         return data.runQuery(
           ctx,
-          req.actor,
+          dataReader(req.actor),
           assertShape<{ sql: string; limit?: number }>(QueryBody, req.body),
         );
       },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import * as identity from '../../identity/index.ts';
 import * as access from '../../access/index.ts';
 import type { Context } from '../../platform/index.ts';
 import { Id } from './applications.ts';
@@ -38,20 +39,20 @@ export const noticeRoutes =
         },
       },
       async (req) =>
-        access.listNotifications(
+        identity.listNotifications(
           ctx,
-          access.requireActor(req.actor),
+          identity.requireActor(req.actor),
           req.query as { unread?: boolean; page?: number; pageSize?: number },
         ),
     );
     app.post('/notifications/:id/read', { schema: { tags, params: Id, security } }, async (req) => ({
-      changed: await access.markNotificationsRead(
+      changed: await identity.markNotificationsRead(
         ctx,
-        access.requireActor(req.actor),
+        identity.requireActor(req.actor),
         (req.params as { id: string }).id,
       ),
     }));
     app.post('/notifications/read-all', { schema: { tags, security } }, async (req) => ({
-      changed: await access.markNotificationsRead(ctx, access.requireActor(req.actor)),
+      changed: await identity.markNotificationsRead(ctx, identity.requireActor(req.actor)),
     }));
   };

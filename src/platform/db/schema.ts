@@ -193,7 +193,7 @@ export interface Schema {
 // Data plane (migration 004): the job queue, distribution versions and usage, and the
 // ingest-derived columns it adds to `distribution`.
 import type { JobTables } from '../jobs/tables.ts';
-import type { DataTables, DistributionDataColumns } from '../../data/tables.ts';
+import type { DataTables, DistributionDataColumns } from './data-tables.ts';
 export interface Schema extends JobTables, DataTables {}
 export interface DistributionTable extends DistributionDataColumns {}
 

@@ -8,8 +8,12 @@ import {
   type Dataset,
   type Distribution,
   type FormatTerm,
+  type DataAccess,
+  canApplyFor,
+  listsDistributions,
+  openToEveryone,
+  tierSubject,
 } from '../../core/index.ts';
-import type { DataAccess } from '../../access/index.ts';
 import { html, safeUrl, type Html, type Renderable } from '../html.ts';
 import { count, frequencyText, notice, statusBadge, tierBadge } from '../components.ts';
 import { formatBytes, formatDate, hasMessage, termLabel } from '../i18n/index.ts';
@@ -139,8 +143,7 @@ function formatCell(v: View, code: string): Html {
 function distributionsTable(v: View, data: DatasetPageData): Html {
   const { t } = v;
   const d = data.dataset;
-  if (d.openTier === 'not_open' && data.access.kind === 'denied')
-    return html`<p>${t('dataset.notOpenNoData')}</p>`;
+  if (!listsDistributions(d, data.access)) return html`<p>${t('dataset.notOpenNoData')}</p>`;
   if (!data.distributions.length) return html`<p class="muted">${t('dataset.noDistributions')}</p>`;
   const granted = data.access.kind !== 'denied';
   return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="dist-title">
@@ -186,7 +189,7 @@ export function apiSnippets(v: View, d: Dataset): Html {
   const { t } = v;
   const api = `${v.baseUrl}/api/v1`;
   const ref = d.code;
-  const needsToken = d.openTier !== 'unconditional';
+  const needsToken = !openToEveryone(tierSubject(d));
   const curl = [
     `# ${t('api.comment.metadata')}`,
     `curl -s "${api}/datasets/${ref}"`,
@@ -243,7 +246,7 @@ function accessBox(v: View, data: DatasetPageData): Html {
   else if (d.openTier === 'conditional')
     body = html`<p>${t('dataset.access.conditional')}</p>
       ${d.openConditions ? html`<p class="conditions"><strong>${t('dataset.openConditions')}：</strong>${d.openConditions}</p>` : ''}
-      ${d.status === 'published' ? html`<p><a class="button primary" href="${link('/apply', { dataset: d.code })}">${t('dataset.access.apply')}</a></p>` : ''}`;
+      ${canApplyFor(tierSubject(d)) ? html`<p><a class="button primary" href="${link('/apply', { dataset: d.code })}">${t('dataset.access.apply')}</a></p>` : ''}`;
   else
     body = html`<p>${t('dataset.access.notOpen')}</p>
       ${d.notOpenReason ? html`<p class="conditions"><strong>${t('dataset.notOpenReason')}：</strong>${d.notOpenReason}</p>` : ''}`;

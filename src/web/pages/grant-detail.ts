@@ -1,5 +1,6 @@
 import type { Dataset, Distribution, Grant, GrantAction, Page, UsageReport } from '../../core/index.ts';
-import type { DataUseEntry, IssuedToken } from '../../access/index.ts';
+import type { IssuedToken } from '../../identity/index.ts';
+import type { DataUseEntry } from '../../access/index.ts';
 import { html, type Html } from '../html.ts';
 import { emptyState, notice } from '../components.ts';
 import { errorSummary, input, textarea } from '../dataset-form.ts';

@@ -1,5 +1,5 @@
 import type { Page, RevocationNotice } from '../../core/index.ts';
-import type { Notification } from '../../access/index.ts';
+import type { Notification } from '../../identity/index.ts';
 import { html, type Html } from '../html.ts';
 import { emptyState, pagination } from '../components.ts';
 import { formatDate, formatDateTime } from '../i18n/index.ts';

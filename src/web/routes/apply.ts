@@ -1,7 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as catalog from '../../catalog/index.ts';
+import * as identity from '../../identity/index.ts';
 import * as access from '../../access/index.ts';
-import { DomainError, notFound, type Dataset, type FieldError } from '../../core/index.ts';
+import {
+  DomainError,
+  canApplyFor,
+  notFound,
+  tierSubject,
+  type Dataset,
+  type FieldError,
+} from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 import { field, fieldErrorsOf, formBody, sendPage, type FormBody } from '../respond.ts';
 import { viewOf, type View } from '../view.ts';
@@ -21,7 +29,7 @@ async function conditionalDataset(ctx: Context, req: FastifyRequest): Promise<Da
   const ref = (req.query as Record<string, unknown>).dataset;
   if (typeof ref !== 'string' || !ref || ref.length > 200) throw notFound('Dataset', '数据集');
   const d = await catalog.getDataset(ctx, null, ref);
-  if (d.openTier !== 'conditional') throw notFound('Dataset', '数据集');
+  if (!canApplyFor(tierSubject(d))) throw notFound('Dataset', '数据集');
   return d;
 }
 
@@ -87,7 +95,7 @@ export function applyRoutes(app: FastifyInstance, ctx: Context): void {
 
   app.post('/apply', async (req, reply) => {
     const d = await conditionalDataset(ctx, req);
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     const b = formBody(req);
     const values = valuesFrom(b);
     const v = viewOf(ctx, req, reply);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as catalog from '../../catalog/index.ts';
+import * as identity from '../../identity/index.ts';
 import * as access from '../../access/index.ts';
 import {
   DomainError,
@@ -92,7 +93,7 @@ export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void 
   // ---- applications for conditional data addressed to my department ---------------------------
 
   app.get('/console/applications', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     requireDeskUser(actor);
     const box = supervises(actor) ? 'all' : 'inbox';
     const v = viewOf(ctx, req, reply);
@@ -118,7 +119,7 @@ export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void 
   // ---- sharing between departments -------------------------------------------------------------
 
   app.get('/console/sharing', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     requireDeskUser(actor);
     const v = viewOf(ctx, req, reply);
     const tabs: Tab[] = supervises(actor)
@@ -186,7 +187,7 @@ export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void 
   };
 
   app.get('/console/sharing/new', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     if (!isStaff(actor))
       throw forbidden(
         'Only department staff request other departments’ data',
@@ -206,7 +207,7 @@ export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void 
   });
 
   app.post('/console/sharing/new', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     const dataset = await sharingTarget(actor, req);
     const b = formBody(req);
     const values = requestTermsFrom(b);
@@ -235,7 +236,7 @@ export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void 
   // ---- the data authority: overdue items per department, escalated sharing requests -----------
 
   app.get('/console/oversight', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     if (!supervises(actor))
       throw forbidden(
         'Only the data authority oversees every department',

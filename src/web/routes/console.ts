@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as catalog from '../../catalog/index.ts';
-import * as access from '../../access/index.ts';
+import * as identity from '../../identity/index.ts';
 import {
   datasetStatuses,
   forbidden,
@@ -79,7 +79,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
     if (req.webSession) return seeOther(reply, next);
     checkAnonymousForm(req, field(body, '_csrf'));
     const email = field(body, 'email').trim();
-    const issued = await access.signIn(ctx, email, field(body, 'password'));
+    const issued = await identity.signIn(ctx, email, field(body, 'password'));
     if (!issued)
       return sendPage(
         reply,
@@ -91,7 +91,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
   });
 
   app.post('/console/sign-out', async (req, reply) => {
-    if (req.webSession) await access.revokeSession(ctx, req.webSession.id);
+    if (req.webSession) await identity.revokeSession(ctx, req.webSession.id);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return seeOther(reply, '/');
   });
@@ -108,7 +108,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
   });
 
   app.post('/console/password', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     const body = formBody(req);
     const v = viewOf(ctx, req, reply);
     const next = field(body, 'newPassword');
@@ -116,9 +116,9 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
     if (next !== field(body, 'confirmPassword')) errors.set('confirmPassword', v.t('password.mismatch'));
     if (!errors.size) {
       try {
-        await access.changePassword(ctx, actor, field(body, 'currentPassword'), next);
+        await identity.changePassword(ctx, actor, field(body, 'currentPassword'), next);
         // Whoever else knew the old password is signed out everywhere; this browser stays in.
-        await access.revokeOtherSessions(ctx, actor.userId, req.webSession?.id ?? null);
+        await identity.revokeOtherSessions(ctx, actor.userId, req.webSession?.id ?? null);
         return seeOther(reply, '/console/password?done=1');
       } catch (err) {
         const fields = fieldErrorsOf(err);
@@ -199,7 +199,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
   };
 
   app.post('/console/datasets', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     if (!mayCreate(actor))
       throw forbidden('Only department users can create datasets', '只有部门用户可以新建数据集');
     const body = formBody(req);
@@ -239,7 +239,13 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
       reply,
       datasetDetailPage(
         v,
-        { dataset, versions, changes, pending, editable: access.canEditOrgData(actor, dataset.publisher.id) },
+        {
+          dataset,
+          versions,
+          changes,
+          pending,
+          editable: identity.canEditOrgData(actor, dataset.publisher.id),
+        },
         flashOf(v, req),
       ),
     );
@@ -249,7 +255,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
     const actor = signedIn(req, reply);
     if (!actor) return reply;
     const dataset = await catalog.getDataset(ctx, actor, datasetId(req));
-    if (!access.canEditOrgData(actor, dataset.publisher.id))
+    if (!identity.canEditOrgData(actor, dataset.publisher.id))
       throw forbidden("You can only manage your own organisation's datasets", '只能管理本部门的数据集');
     return renderForm(req, reply, {
       values: valuesOf(dataset),
@@ -260,7 +266,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
   });
 
   app.post('/console/datasets/:id/edit', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     const current = await catalog.getDataset(ctx, actor, datasetId(req));
     const body = formBody(req);
     const values = postedValues(actor, body, current.publisher.id);
@@ -283,7 +289,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
   });
 
   app.post('/console/datasets/:id/:action', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     const action = (req.params as { action: string }).action as DatasetAction;
     if (!ACTIONS.includes(action)) throw notFound('Action', '操作');
     const d = await catalog.transitionDataset(ctx, actor, datasetId(req), action);

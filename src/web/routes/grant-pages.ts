@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as catalog from '../../catalog/index.ts';
+import * as identity from '../../identity/index.ts';
 import * as access from '../../access/index.ts';
 import { forbidden, shanghaiDate, type Actor, type Distribution, type Grant } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
@@ -44,9 +45,9 @@ export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
     reply: FastifyReply,
     place: Place,
     id: string,
-    extra: { state?: FormState; token?: access.IssuedToken } = {},
+    extra: { state?: FormState; token?: identity.IssuedToken } = {},
   ) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     const grant = await access.getGrant(ctx, actor, id);
     const grantee = holds(actor, grant);
     const manager = manages(actor, grant);
@@ -91,7 +92,7 @@ export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
 
     for (const step of STATUS_STEPS)
       app.post(`${place.path}/:id/${step}`, async (req, reply) => {
-        const actor = access.requireActor(req.actor);
+        const actor = identity.requireActor(req.actor);
         const id = idParam(req, GRANT);
         try {
           // Only the providing department or the authority; anyone else is refused (403) and audited.
@@ -112,7 +113,7 @@ export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
       });
 
     app.post(`${place.path}/:id/tokens`, async (req, reply) => {
-      const actor = access.requireActor(req.actor);
+      const actor = identity.requireActor(req.actor);
       const id = idParam(req, GRANT);
       const b = formBody(req);
       try {
@@ -130,7 +131,7 @@ export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
     });
 
     app.post(`${place.path}/:id/reports`, async (req, reply) => {
-      const actor = access.requireActor(req.actor);
+      const actor = identity.requireActor(req.actor);
       const id = idParam(req, GRANT);
       const b = formBody(req);
       try {
@@ -158,7 +159,7 @@ export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
 
   // The console's list: what my department issued, what it holds, or (the authority) everything.
   app.get('/console/grants', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     const staff = actor.role === 'department' && !!actor.orgId;
     if (!staff && !supervises(actor))
       throw forbidden(

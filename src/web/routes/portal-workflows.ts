@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import * as identity from '../../identity/index.ts';
 import * as access from '../../access/index.ts';
 import type { Actor, Grant } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
@@ -13,7 +14,7 @@ import { datasetsOf, flashOf, idParam, pageOf } from './workflow-support.ts';
  * Where a notice leads. The public follow their applications in the portal; department staff
  * and the authority work in the console, whose pages also serve a department user who applied.
  */
-function noticeHref(actor: Actor, n: access.Notification): string | null {
+function noticeHref(actor: Actor, n: identity.Notification): string | null {
   if (!n.entityId) return null;
   const portal = actor.role === 'public';
   if (n.entityType === 'application')
@@ -29,7 +30,7 @@ export function unreadBadge(ctx: Context) {
     const actor = req.actor;
     if (!actor || actor.grantId || /^\/(static|api)\//.test(req.url)) return;
     req.unreadNotifications = (
-      await access.listNotifications(ctx, actor, { unread: true, pageSize: 1 })
+      await identity.listNotifications(ctx, actor, { unread: true, pageSize: 1 })
     ).unread;
   };
 }
@@ -43,7 +44,7 @@ declare module 'fastify' {
 
 export function portalWorkflowRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/my/applications', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
+    const actor = identity.requireActor(req.actor);
     const [list, grants] = await Promise.all([
       access.listApplications(ctx, actor, { box: 'mine', page: pageOf(req), pageSize: 20 }),
       access.listGrants(ctx, actor, { box: 'mine', pageSize: 100 }),
@@ -60,8 +61,8 @@ export function portalWorkflowRoutes(app: FastifyInstance, ctx: Context): void {
   });
 
   app.get('/notifications', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
-    const list = await access.listNotifications(ctx, actor, { page: pageOf(req), pageSize: 20 });
+    const actor = identity.requireActor(req.actor);
+    const list = await identity.listNotifications(ctx, actor, { page: pageOf(req), pageSize: 20 });
     return sendPage(
       reply,
       notificationsPage(viewOf(ctx, req, reply), { list, hrefOf: (n) => noticeHref(actor, n) }),
@@ -69,13 +70,13 @@ export function portalWorkflowRoutes(app: FastifyInstance, ctx: Context): void {
   });
 
   app.post('/notifications/read-all', async (req, reply) => {
-    await access.markNotificationsRead(ctx, access.requireActor(req.actor));
+    await identity.markNotificationsRead(ctx, identity.requireActor(req.actor));
     return seeOther(reply, '/notifications');
   });
 
   app.post('/notifications/:id/read', async (req, reply) => {
-    const actor = access.requireActor(req.actor);
-    await access.markNotificationsRead(ctx, actor, idParam(req, { en: 'Notification', zh: '通知' }));
+    const actor = identity.requireActor(req.actor);
+    await identity.markNotificationsRead(ctx, actor, idParam(req, { en: 'Notification', zh: '通知' }));
     return seeOther(reply, '/notifications');
   });
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as catalog from '../../catalog/index.ts';
 import * as data from '../../data/index.ts';
-import { canEditOrgData, resolveDataAccess } from '../../access/index.ts';
+import { canEditOrgData } from '../../identity/index.ts';
+import { resolveDataAccess } from '../../access/index.ts';
 import { findTerm, notFound, themes, type ThemeTerm } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 import { sendPage } from '../respond.ts';

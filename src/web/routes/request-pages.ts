@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as identity from '../../identity/index.ts';
 import * as access from '../../access/index.ts';
 import {
   notFound,
@@ -174,14 +175,14 @@ export function requestPageRoutes(app: FastifyInstance, ctx: Context): void {
 
   for (const place of PLACES) {
     app.get(`${place.path}/:id`, async (req, reply) => {
-      const actor = access.requireActor(req.actor);
+      const actor = identity.requireActor(req.actor);
       const id = idParam(req, LABEL[place.kind]);
       // A stranger to the request gets "not found": whether it exists is not theirs to know.
       return render(req, reply, place, await getRequest(ctx, actor, place.kind, id));
     });
 
     app.post(`${place.path}/:id/:step`, async (req, reply) => {
-      const actor = access.requireActor(req.actor);
+      const actor = identity.requireActor(req.actor);
       const id = idParam(req, LABEL[place.kind]);
       const step = (req.params as { step: string }).step as Step;
       if (!place.steps.includes(step)) throw notFound('Page', '页面');

@@ -3,7 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-/** Storage shapes of the data plane (migration 004). */
+/** Storage shapes of the data room's tables (migration 004); the data room owns them (docs/architecture.md). */
 export interface DistributionVersionTable {
   id: Generated<string>;
   distribution_id: string;
