@@ -13,7 +13,7 @@ import {
   type DistributionInput,
   type IngestStatus,
 } from '../core/index.ts';
-import { appendAudit, canEditOrgData, requireActor } from '../access/index.ts';
+import { appendAudit, canEditOrgData, requireActor, resolveDataAccess } from '../access/index.ts';
 import type { Context, Schema } from '../platform/index.ts';
 import { getDataset, refuseEdit } from './datasets.ts';
 
@@ -66,6 +66,22 @@ function columnsOf(input: Partial<DistributionInput>) {
   };
 }
 
+/**
+ * A file's checksum, size and row count describe its data: a caller who may not read the data
+ * (conditional, unopened, or a grant for part of it) could use them to confirm a guessed copy
+ * or learn how many records there are. The data gate decides; nothing is served, so nothing is logged.
+ */
+async function withoutUnreadableFacts(
+  ctx: Context,
+  actor: Actor | null,
+  dataset: Awaited<ReturnType<typeof getDataset>>,
+  list: Distribution[],
+): Promise<Distribution[]> {
+  const access = await resolveDataAccess(ctx, actor, dataset, null);
+  if (access.kind === 'full' || (access.kind === 'grant' && !access.fields && !access.rows)) return list;
+  return list.map((d) => ({ ...d, byteSize: null, checksum: null, rowCount: null }));
+}
+
 /** Distributions follow their dataset's visibility: whoever cannot see the dataset cannot see its files. */
 export async function listDistributions(
   ctx: Context,
@@ -80,7 +96,7 @@ export async function listDistributions(
     .orderBy('issued')
     .orderBy('id')
     .execute();
-  return rows.map(toDistribution);
+  return withoutUnreadableFacts(ctx, actor, d, rows.map(toDistribution));
 }
 
 export async function getDistribution(ctx: Context, actor: Actor | null, id: string): Promise<Distribution> {
@@ -88,8 +104,8 @@ export async function getDistribution(ctx: Context, actor: Actor | null, id: str
     ? await ctx.db.selectFrom('distribution').selectAll().where('id', '=', id).executeTakeFirst()
     : undefined;
   if (!r) throw notFound('Distribution', '资源');
-  await getDataset(ctx, actor, r.dataset_id);
-  return toDistribution(r);
+  const d = await getDataset(ctx, actor, r.dataset_id);
+  return (await withoutUnreadableFacts(ctx, actor, d, [toDistribution(r)]))[0];
 }
 
 async function editableDataset(ctx: Context, actor: Actor, datasetId: string) {

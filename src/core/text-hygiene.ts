@@ -71,7 +71,11 @@ export const MAX_DEPTH = 64;
  * named as the validator names fields (`fields[2].name`). Iterative, so a deeply nested body
  * is refused rather than overflowing the stack.
  */
-export function valueHazards(value: unknown, root = '', opts: { line?: boolean; max?: number } = {}): FieldError[] {
+export function valueHazards(
+  value: unknown,
+  root = '',
+  opts: { line?: boolean; max?: number } = {},
+): FieldError[] {
   const max = opts.max ?? 20;
   const errors: FieldError[] = [];
   const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: root, depth: 0 }];

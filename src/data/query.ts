@@ -56,7 +56,12 @@ function calendarTime(v: string): boolean {
   const [y, mo, d, h = 0, mi = 0, sec = 0] = v.split(/[-T :.]/).map(Number);
   const t = new Date(Date.UTC(y, mo - 1, d));
   return (
-    t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && h < 24 && mi < 60 && sec < 60
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    sec < 60
   );
 }
 
@@ -306,7 +311,10 @@ export async function queryRows(
   const countParams = [...params.values];
   const countWhere = [...where];
   if (q.cursor) {
-    const c = decodeCursor(q.cursor, view.version.number, q.sort ?? '', [...keys.map((k) => k.col), rowColumn]);
+    const c = decodeCursor(q.cursor, view.version.number, q.sort ?? '', [
+      ...keys.map((k) => k.col),
+      rowColumn,
+    ]);
     where.push(afterCursor(keys, c.k, params));
   }
   const order = [

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorKind, type Label } from '../core/index.ts';
+import { scrubPaths } from '../platform/index.ts';
 import { requestLang } from './language.ts';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -110,7 +111,7 @@ function frameworkError(
       label: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
     };
   if (status >= 400 && status < 500)
-    return { status, code: 'bad_request', label: { zh: '请求无效', en: err.message } };
+    return { status, code: 'bad_request', label: { zh: '请求无效', en: scrubPaths(err.message) } };
   return null;
 }
 

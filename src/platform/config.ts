@@ -85,7 +85,9 @@ function parseOrigins(raw: string, problems: string[]): string[] {
   if (list.length === 1 && list[0].toLowerCase() === 'none') return [];
   const bad = list.filter((o) => o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o));
   if (bad.length)
-    problems.push(`KAIFANG_CORS_ORIGINS must be *, none, or origins like https://app.example.cn (bad: ${bad.join(', ')})`);
+    problems.push(
+      `KAIFANG_CORS_ORIGINS must be *, none, or origins like https://app.example.cn (bad: ${bad.join(', ')})`,
+    );
   return list;
 }
 
