@@ -149,7 +149,10 @@ export const dataRoutes =
         schema: {
           tags,
           summary: 'One version, with its ingest report',
-          params: Type.Object({ id: Type.String({ format: 'uuid' }), number: Type.Integer({ minimum: 1 }) }),
+          params: Type.Object({
+            id: Type.String({ format: 'uuid' }),
+            number: Type.Integer({ minimum: 1, maximum: 1000000 }),
+          }),
         },
       },
       async (req, reply) => {
