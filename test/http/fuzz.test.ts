@@ -67,7 +67,6 @@ const show = (c: Case) =>
 
 test(`the OpenAPI-driven fuzz finds no 5xx and only well-shaped errors (seed ${SEED})`, async (t) => {
   t.diagnostic(`fuzz seed ${SEED} (replay with KAIFANG_FUZZ_SEED=${SEED})`);
-  console.log(`# fuzz seed ${SEED} (replay with KAIFANG_FUZZ_SEED=${SEED})`);
   const doc = (await s.call('GET', '/api/v1/openapi.json')).body;
   const ops = operations(doc);
   assert.ok(ops.length >= 40, `the document lists the API (${ops.length} operations)`);

@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { Worker } from '../../src/platform/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
 import { buildApp } from '../../src/http/index.ts';
+import { webOptions } from '../../src/web/index.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';
 import { dataWorker, ingest, publishedDistribution } from '../data/helpers.ts';
 
@@ -218,6 +219,23 @@ onEachDatabase('input hygiene at the edge', (kind) => {
     assert.match(raw, /^HTTP\/1\.1 400/);
     const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
     assert.equal(body.error.code, 'invalid_request');
+  });
+});
+
+onEachDatabase('input hygiene on pages', (kind) => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer(kind, webOptions());
+  });
+  after(() => s.close());
+
+  test('a page asked with hostile text answers a 400 page, never Fastify’s raw error or a 500', async () => {
+    for (const path of ['/console/sign-in?next=/%0Aevil', '/datasets/a%00b', `/search?q=${enc('a\u202e')}`]) {
+      const r = await s.call('GET', path);
+      assert.equal(r.status, 400, path);
+      assert.match(r.headers.get('content-type')!, /text\/html/);
+      assert.equal(r.headers.get('location'), null);
+    }
   });
 });
 
