@@ -6,8 +6,8 @@ import type { FieldError, Label } from './types.ts';
  * (a lone surrogate has no UTF-8 form, so it would be replaced silently), or makes text display
  * differently from what it is (control characters, bidi overrides: "Trojan Source",
  * CVE-2021-42574). They are refused, never stripped, so nothing a caller sends changes silently.
- * Tab, line feed and carriage return are text in bodies and query strings; path segments are
- * names and take none of them.
+ * Tab, line feed and carriage return are text in bodies (a description has paragraphs); query
+ * strings and path segments are one line and take none of them.
  */
 
 export type TextHazard = 'nul' | 'control' | 'bidi_control' | 'lone_surrogate';
@@ -20,7 +20,7 @@ const CONTROL_LINE = /[\u0001-\u001F\u007F-\u009F]/;
 // LRM/RLM/ALM stay allowed: they change no order, and mixed Chinese/Arabic text needs them.
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 
-/** The first hazard in `s`, or null. `line` refuses tab and line breaks too (path segments). */
+/** The first hazard in `s`, or null. `line` refuses tab and line breaks too (URLs, keys). */
 export function textHazard(s: string, line = false): TextHazard | null {
   if (s.includes('\u0000')) return 'nul';
   if (LONE_SURROGATE.test(s)) return 'lone_surrogate';
