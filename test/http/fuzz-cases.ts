@@ -167,15 +167,55 @@ const resolve = (doc: any, s: Schema | undefined): Schema => {
   return s;
 };
 
-/** A plausible value for the schema, then — most of the time — spoiled in one way. */
-export function valueFor(doc: any, schema: Schema | undefined, r: Rng, depth = 0): unknown {
-  const s = resolve(doc, schema);
-  if (r() < 0.35) return wrongValue(r);
+/**
+ * How values are made: `spoil` is the chance that any one value is replaced by a wrong one.
+ * Reckless cases spoil a third of everything (they test the first check); careful ones spoil
+ * about one value in thirty and otherwise send what a real client would, so the hostile value
+ * travels past validation into the domain and the database.
+ */
+export interface Gen {
+  doc: any;
+  r: Rng;
+  spoil: number;
+  /** Good values by property name (`orgId`, `themes`…) that no schema can tell. */
+  known: Record<string, unknown[]>;
+}
+
+const KNOWN: Record<string, unknown[]> = {
+  themes: [['urban_housing'], ['education_culture']],
+  updateFrequency: ['每年', 'monthly', '不定期'],
+  license: ['gov-open', null],
+  format: ['CSV', 'JSON'],
+  openTier: ['unconditional', 'conditional', 'not_open'],
+  language: ['zh', 'en'],
+  spatial: ['339900'],
+  regionCode: ['339900'],
+  orgCode: ['11339900MB0009999X'],
+  checksum: ['a'.repeat(64)],
+  sql: ['select 1', 'select * from nowhere', 'select count(*) from dist_00000000000000000000000000000000'],
+};
+
+/** Text that fits a simple pattern (`^[0-9]{6}$`), or plain words. */
+function plausibleText(s: Schema, r: Rng): string {
+  const digits = /^\^\[0-9\]\{(\d+)\}\$$/.exec(s.pattern ?? '');
+  if (digits) return '3'.repeat(Number(digits[1]));
+  return pick(r, ['ok', '测试', '住房公积金缴存情况', 'Data 2024', 'a']);
+}
+
+/** A value for the schema, spoiled with the chance `g.spoil` at each level. */
+export function valueFor(g: Gen, schema: Schema | undefined, depth = 0, key?: string): unknown {
+  const { r } = g;
+  const s = resolve(g.doc, schema);
+  // A careful body stays an object: its one bad value should be deep inside.
+  if (r() < g.spoil && (depth > 0 || g.spoil > 0.2)) return wrongValue(r);
+  const known = key ? (g.known[key] ?? KNOWN[key]) : undefined;
+  if (known?.length && r() < 0.8) return pick(r, known);
   const alt = s.anyOf ?? s.oneOf;
-  if (alt?.length) return valueFor(doc, pick(r, alt), r, depth);
+  if (alt?.length) return valueFor(g, pick(r, alt), depth, key);
   if (s.const !== undefined) return s.const;
   if (s.enum?.length) return pick(r, s.enum);
   const type = Array.isArray(s.type) ? pick(r, s.type) : s.type;
+  const reckless = g.spoil > 0.2;
   switch (type) {
     case 'string':
       if (s.format === 'uuid') return pick(r, ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']);
@@ -184,31 +224,34 @@ export function valueFor(doc: any, schema: Schema | undefined, r: Rng, depth = 0
       // Never a reachable URL: uploads by URL must not leave the machine.
       if (s.format === 'uri')
         return pick(r, ['http://127.0.0.1:9/x', 'javascript:alert(1)', 'file:///etc/passwd']);
-      return pick(r, [...HOSTILE_TEXT, 'ok', '测试']);
+      return reckless ? pick(r, [...HOSTILE_TEXT, 'ok', '测试']) : plausibleText(s, r);
     case 'integer':
     case 'number':
-      return pick(r, [...HOSTILE_NUMBERS, s.minimum ?? 1, s.maximum ?? 10, (s.maximum ?? 0) + 1]);
+      return reckless
+        ? pick(r, [...HOSTILE_NUMBERS, s.minimum ?? 1, s.maximum ?? 10, (s.maximum ?? 0) + 1])
+        : (s.minimum ?? 1);
     case 'boolean':
       return r() < 0.5;
     case 'array':
       return depth > 3
         ? []
-        : Array.from({ length: Math.floor(r() * 3) }, () => valueFor(doc, s.items, r, depth + 1));
+        : Array.from({ length: 1 + Math.floor(r() * 2) }, () => valueFor(g, s.items, depth + 1));
     case 'object':
     default:
-      return depth > 3 ? {} : objectFor(doc, s, r, depth);
+      return depth > 3 ? {} : objectFor(g, s, depth);
   }
 }
 
-function objectFor(doc: any, s: Schema, r: Rng, depth: number): Record<string, unknown> {
+function objectFor(g: Gen, s: Schema, depth: number): Record<string, unknown> {
+  const { r } = g;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s.properties ?? {})) {
     const required = s.required?.includes(k);
     if (!required && r() < 0.5) continue;
-    if (required && r() < 0.1) continue; // a missing required field
-    out[k] = valueFor(doc, v, r, depth + 1);
+    if (required && r() < g.spoil / 3) continue; // a missing required field
+    out[k] = valueFor(g, v, depth + 1, k);
   }
-  if (r() < 0.3)
+  if (r() < g.spoil)
     Object.defineProperty(out, pick(r, [...PROTO_KEYS, 'extra', 'a\u0000b', 'x\ud800']), {
       value: wrongValue(r),
       enumerable: true,
@@ -238,17 +281,18 @@ export interface Case {
 
 /** One request for `op`. `ids` are real ids of the world, so some cases reach past the lookups. */
 export function caseFor(doc: any, op: Operation, r: Rng, ids: Record<string, string[]>): Case {
+  const g: Gen = { doc, r, spoil: r() < 0.5 ? 0.35 : 0.03, known: ids };
   let url = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
     const param = op.params.find((p) => p.in === 'path' && p.name === name);
     const real = ids[name] ?? [];
     // Deleting the fixtures would only make later cases shallower.
     if (real.length && op.method !== 'DELETE' && r() < 0.5) return pick(r, real);
-    return urlText(r, valueFor(doc, param?.schema, r));
+    return urlText(r, valueFor(g, param?.schema));
   });
   const query: string[] = [];
   for (const p of op.params.filter((x) => x.in === 'query')) {
     if (r() < 0.5) continue;
-    query.push(`${encodeURIComponent(p.name)}=${urlText(r, valueFor(doc, p.schema, r))}`);
+    query.push(`${encodeURIComponent(p.name)}=${urlText(r, valueFor(g, p.schema, 0, p.name))}`);
   }
   if (r() < 0.2)
     query.push(`${pick(r, [...PROTO_KEYS, 'a[b]', 'x%00', '%ff'])}=${urlText(r, wrongValue(r))}`);
@@ -259,7 +303,7 @@ export function caseFor(doc: any, op: Operation, r: Rng, ids: Record<string, str
   const shape = r();
   if (shape < 0.7) {
     c.headers['content-type'] = 'application/json';
-    c.body = JSON.stringify(op.body ? valueFor(doc, op.body, r) : wrongValue(r));
+    c.body = JSON.stringify(op.body ? valueFor(g, op.body) : wrongValue(r));
   } else if (shape < 0.78) {
     c.headers['content-type'] = 'application/json';
     c.body = pick(r, ['{', '{"a":}', '[1,2', 'nul', '"\\ud800"', '{"a":"\\u0000"}', '1e999', '']);

@@ -45,6 +45,7 @@ before(async () => {
   ids.ref = [open.datasetId, conditional.datasetId];
   ids.number = ['1'];
   ids.name = ['themes', 'open-tiers'];
+  ids.orgId = [open.orgId];
 });
 after(async () => {
   await worker?.stop();
