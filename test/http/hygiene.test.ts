@@ -206,6 +206,32 @@ onEachDatabase('input hygiene at the edge', (kind) => {
     assert.equal(next.body.records[0].name, 'y');
   });
 
+  test('an uploaded file’s name and form fields take the same text rules; nothing is stored', async () => {
+    const versions = async () =>
+      (
+        await s.call('GET', `/api/v1/distributions/${main.distributionId}/versions`, {
+          token: main.staff.token,
+        })
+      ).body.items.length;
+    const before = await versions();
+    for (const [filename, sheet, field, code] of [
+      ['a\u0000b.csv', undefined, 'filename', 'nul'],
+      ['invoice\u202egpj.exe.csv', undefined, 'filename', 'bidi_control'],
+      ['ok.csv', 'a\u0000', 'sheet', 'nul'],
+    ] as const) {
+      const form = new FormData();
+      if (sheet) form.append('sheet', sheet);
+      form.append('file', new Blob([Buffer.from('a,b\n1,2\n')]), filename);
+      const res = await fetch(`${s.url}/api/v1/distributions/${main.distributionId}/upload`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${main.staff.token}` },
+      });
+      assertRefused({ status: res.status, body: await res.json() }, 400, field, code);
+    }
+    assert.equal(await versions(), before);
+  });
+
   test('a request Fastify cannot parse still answers in the API error shape', async () => {
     const raw = await new Promise<string>((resolve, reject) => {
       const sock = net.connect(Number(new URL(s.url).port), '127.0.0.1', () =>
