@@ -2,6 +2,9 @@ import type { Selectable } from 'kysely';
 import {
   DistributionInputSchema,
   DistributionPatchSchema,
+  dataAccess,
+  seesWholeTable,
+  tierSubject,
   findTerm,
   formatErrors,
   formats,
@@ -66,6 +69,24 @@ function columnsOf(input: Partial<DistributionInput>) {
   };
 }
 
+/**
+ * A file's checksum, size and row count describe its data: a caller who may not read the data
+ * (conditional, unopened, or a grant for part of it) could use them to confirm a guessed copy
+ * or learn how many records there are. The one tier policy in core decides.
+ */
+async function withoutUnreadableFacts(
+  ctx: Context,
+  actor: Actor | null,
+  dataset: Awaited<ReturnType<typeof getDataset>>,
+  list: Distribution[],
+): Promise<Distribution[]> {
+  // The tier policy without grants: the catalogue stands below the access room, so a grant holder
+  // sees the facts through the data it reads, not here (the conservative side of the rule).
+  const access = dataAccess(actor, tierSubject(dataset), [], ctx.clock.now());
+  if (seesWholeTable(access)) return list;
+  return list.map((d) => ({ ...d, byteSize: null, checksum: null, rowCount: null }));
+}
+
 /** Distributions follow their dataset's visibility: whoever cannot see the dataset cannot see its files. */
 export async function listDistributions(
   ctx: Context,
@@ -80,7 +101,7 @@ export async function listDistributions(
     .orderBy('issued')
     .orderBy('id')
     .execute();
-  return rows.map(toDistribution);
+  return withoutUnreadableFacts(ctx, actor, d, rows.map(toDistribution));
 }
 
 export async function getDistribution(ctx: Context, actor: Actor | null, id: string): Promise<Distribution> {
@@ -88,8 +109,8 @@ export async function getDistribution(ctx: Context, actor: Actor | null, id: str
     ? await ctx.db.selectFrom('distribution').selectAll().where('id', '=', id).executeTakeFirst()
     : undefined;
   if (!r) throw notFound('Distribution', '资源');
-  await getDataset(ctx, actor, r.dataset_id);
-  return toDistribution(r);
+  const d = await getDataset(ctx, actor, r.dataset_id);
+  return (await withoutUnreadableFacts(ctx, actor, d, [toDistribution(r)]))[0];
 }
 
 async function editableDataset(ctx: Context, actor: Actor, datasetId: string) {

@@ -19,6 +19,7 @@ export {
   normaliseFrequency,
 } from './validation.ts';
 export { canonicalJson } from './canonical-json.ts';
+export { textHazard, valueHazards, hazardError, type TextHazard } from './text-hygiene.ts';
 export * from './workflow/index.ts';
 export {
   openTierLabel,

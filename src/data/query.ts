@@ -51,6 +51,28 @@ function column(view: DataView, name: string, field: string): Column {
   return c;
 }
 
+/** A real day and time of day (`2020-02-30` and `25:00` are not): the engine would fail on them. */
+function calendarTime(v: string): boolean {
+  const [y, mo, d, h = 0, mi = 0, sec = 0] = v.split(/[-T :.]/).map(Number);
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return (
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    sec < 60
+  );
+}
+
+/** Digit strings stand for integers beyond 2^53 (see `cell`); they must fit the column. */
+function fitsInteger(col: Column, v: string): boolean {
+  if (!/^-?\d{1,39}$/.test(v)) return false;
+  const n = BigInt(v);
+  const bits = /HUGEINT/i.test(col.sqlType) ? 127n : 63n;
+  return n >= -(2n ** bits) && n < 2n ** bits;
+}
+
 /** A filter value as its column's type, or a 400 naming the filter. */
 function typedValue(col: Column, v: unknown, field: string): string | number | boolean {
   const wrong = () =>
@@ -75,11 +97,14 @@ function typedValue(col: Column, v: unknown, field: string): string | number | b
       if (v === false || v === 'false') return false;
       throw wrong();
     case 'date':
-      if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
-        throw wrong();
+      if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || !calendarTime(v)) throw wrong();
       return v;
     case 'datetime':
-      if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(v))
+      if (
+        typeof v !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(v) ||
+        !calendarTime(v)
+      )
         throw wrong();
       return v.replace('T', ' ');
     case 'string':
@@ -130,7 +155,8 @@ function filterSql(view: DataView, raw: string | undefined, params: Params): str
       return ops
         .map(([op, value]) => {
           if (op === 'in') return filterSqlIn(col, value, field, params);
-          if (!(op in OPS))
+          // Own keys only: `constructor` or `toString` are "in" any object literal.
+          if (!Object.hasOwn(OPS, op))
             throw bad(
               field,
               `不支持的条件 ${op}（可用 eq ne gt gte lt lte in）`,
@@ -190,7 +216,8 @@ interface Cursor {
 
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-function decodeCursor(raw: string, version: number, sort: string, keys: number): Cursor {
+/** The cursor is the caller's text: every key must be a value of its column's type, as we wrote it. */
+function decodeCursor(raw: string, version: number, sort: string, keys: Column[]): Cursor {
   const invalid = () =>
     bad('cursor', '翻页游标无效或与本次查询不符', 'The cursor is invalid or belongs to another query');
   let c: Cursor;
@@ -199,8 +226,18 @@ function decodeCursor(raw: string, version: number, sort: string, keys: number):
   } catch {
     throw invalid();
   }
-  if (!c || c.v !== version || c.s !== sort || !Array.isArray(c.k) || c.k.length !== keys + 1)
+  if (!c || c.v !== version || c.s !== sort || !Array.isArray(c.k) || c.k.length !== keys.length)
     throw invalid();
+  c.k.forEach((v, i) => {
+    if (v === null) return;
+    // Integers beyond 2^53 travel as digit strings (see `cell`); the rest as the column's type.
+    if (keys[i].type === 'integer' && typeof v === 'string' && fitsInteger(keys[i], v)) return;
+    try {
+      c.k[i] = typedValue(keys[i], v, 'cursor');
+    } catch {
+      throw invalid();
+    }
+  });
   return c;
 }
 
@@ -274,7 +311,10 @@ export async function queryRows(
   const countParams = [...params.values];
   const countWhere = [...where];
   if (q.cursor) {
-    const c = decodeCursor(q.cursor, view.version.number, q.sort ?? '', keys.length);
+    const c = decodeCursor(q.cursor, view.version.number, q.sort ?? '', [
+      ...keys.map((k) => k.col),
+      rowColumn,
+    ]);
     where.push(afterCursor(keys, c.k, params));
   }
   const order = [

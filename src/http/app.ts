@@ -1,5 +1,4 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
@@ -7,7 +6,10 @@ import addFormats from 'ajv-formats';
 import type { Context } from '../platform/index.ts';
 import { asCaller } from '../data/index.ts';
 import { registerAuth, type Authenticator } from './auth.ts';
-import { errorHandler, notFoundHandler } from './errors.ts';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.ts';
+import { registerInputHygiene } from './hygiene.ts';
+import { registerSecurityHeaders } from './headers.ts';
+import { registerCors } from './cors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { vocabularyRoutes } from './routes/vocabularies.ts';
@@ -31,6 +33,9 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     // Long path parameters reach the route schema and get a 400 naming the parameter, not a bare 414.
     maxParamLength: 1000,
     trustProxy: process.env.KAIFANG_TRUST_PROXY === '1',
+    // Malformed URLs and requests Fastify cannot parse answer in the API's error shape too.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
+    clientErrorHandler,
   });
 
   // Query strings and path parameters arrive as text, so they are coerced; bodies are checked
@@ -50,19 +55,8 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
+  registerInputHygiene(app);
+  await registerSecurityHeaders(app, ctx.config.baseUrl);
   await app.register(rateLimit, {
     max: Number(process.env.KAIFANG_RATE_LIMIT ?? 1200),
     timeWindow: '1 minute',
@@ -82,7 +76,16 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     },
   });
 
-  registerAuth(app, ctx, opts.authenticators);
+  // A wrong token counts against its address's limit like any request, so guessing is throttled.
+  const countFailure = app.createRateLimit();
+  registerAuth(app, ctx, opts.authenticators, async (req, reply) => {
+    const limit = await countFailure(req);
+    if (!limit.isAllowed && limit.isExceeded) {
+      reply.header('retry-after', limit.ttlInSeconds);
+      throw Object.assign(new Error('Too many requests'), { statusCode: 429 });
+    }
+  });
+  registerCors(app, ctx.config.corsOrigins);
   // Reads are counted deep in the data plane; it learns whose use to record from the request's scope.
   app.addHook('preHandler', (req, _reply, done) => asCaller({ actor: req.actor, address: req.ip }, done));
   await app.register(healthRoutes(ctx));

@@ -1,5 +1,7 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorKind, type Label } from '../core/index.ts';
+import { scrubPaths } from '../platform/index.ts';
 import { requestLang } from './language.ts';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -75,6 +77,17 @@ function frameworkError(
         code: 'invalid_json',
         label: { zh: 'JSON 请求体为空', en: 'The JSON body is empty' },
       };
+    case 'FST_ERR_BAD_URL':
+      return {
+        status: 400,
+        code: 'invalid_url',
+        label: {
+          zh: '网址中的百分号编码无效',
+          en: 'The URL holds an invalid percent-encoding',
+        },
+      };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, code: 'uri_too_long', label: { zh: '网址过长', en: 'The URL is too long' } };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return {
         status: 400,
@@ -99,7 +112,7 @@ function frameworkError(
       label: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
     };
   if (status >= 400 && status < 500)
-    return { status, code: 'bad_request', label: { zh: '请求无效', en: err.message } };
+    return { status, code: 'bad_request', label: { zh: '请求无效', en: scrubPaths(err.message) } };
   return null;
 }
 
@@ -113,6 +126,28 @@ export function errorHandler(err: FastifyError | DomainError, req: FastifyReques
   return reply
     .status(500)
     .send(body(req, 'internal_error', { zh: '服务器内部错误', en: 'Internal server error' }));
+}
+
+/**
+ * Requests too broken for Fastify to parse (bad header bytes, oversized headers) never reach a
+ * handler; they still get the API's error shape, in the default language, and the socket is closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, text, zh] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'Request Header Fields Too Large', '请求头过大']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'Request Timeout', '请求超时']
+        : [400, 'invalid_request', 'Bad Request', '请求格式错误'];
+  const payload = JSON.stringify({ error: { code, message: zh } });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+  );
 }
 
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {

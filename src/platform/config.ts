@@ -17,6 +17,8 @@ export interface Config {
   workflow: WorkflowConfig;
   /** Uploads, ingestion, the query sandbox and the job queue (the data plane). */
   data: DataConfig;
+  /** Browser origins that may read the public API anonymously (CORS): ['*'], a list, or [] for none. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const workflow = loadWorkflowConfig(env, problems);
   const data = loadDataConfig(env, problems);
+  const corsOrigins = parseOrigins(env.KAIFANG_CORS_ORIGINS ?? '*', problems);
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -69,7 +72,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     workflow,
     data,
+    corsOrigins,
   };
+}
+
+/** `*`, `none`, or comma-separated origins such as `https://app.example.cn`. */
+function parseOrigins(raw: string, problems: string[]): string[] {
+  const list = raw
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  if (list.length === 1 && list[0].toLowerCase() === 'none') return [];
+  const bad = list.filter((o) => o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o));
+  if (bad.length)
+    problems.push(
+      `KAIFANG_CORS_ORIGINS must be *, none, or origins like https://app.example.cn (bad: ${bad.join(', ')})`,
+    );
+  return list;
 }
 
 function parseIntIn(raw: string, min: number, max: number, name: string, problems: string[]): number {

@@ -1,5 +1,6 @@
 export { loadConfig, ConfigError, redact, bytesOf, type Config } from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
+export { scrubPaths } from './scrub.ts';
 export { systemClock, ManualClock, type Clock } from './clock.ts';
 export { openDatabase, EmbeddedDatabaseBusy, sql, type Database, type Kdb, type Schema } from './db/index.ts';
 export { migrate, listMigrations } from './migrations/index.ts';

@@ -20,6 +20,13 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
           '*.password',
           'token',
           '*.token',
+          // Database errors carry the statement's parameters (PGlite: params, queryOptions):
+          // token and session hashes, e-mail addresses. The statement text itself has none.
+          'err.params',
+          'err.parameters',
+          'err.queryOptions',
+          '*.err.params',
+          '*.err.parameters',
         ],
         censor: '[redacted]',
       },

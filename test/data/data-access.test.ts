@@ -100,10 +100,17 @@ onEachDatabase('data access', (kind) => {
         assert.equal(r.status, 200, `owner ${method} ${url}: ${JSON.stringify(r.body).slice(0, 200)}`);
       }
     }
-    // The catalogue still describes them: metadata is public, data is not.
+    // The catalogue still describes them: metadata is public, data is not — nor the facts that
+    // describe the data (checksum, size, row count), which only its readers see (ADR 0029).
     const meta = await s.call('GET', `/api/v1/distributions/${conditional.distributionId}`);
     assert.equal(meta.status, 200);
-    assert.equal(meta.body.rowCount, 6);
+    assert.equal(meta.body.format, 'CSV');
+    assert.equal(meta.body.rowCount, null);
+    assert.equal(meta.body.checksum, null);
+    const ownMeta = await s.call('GET', `/api/v1/distributions/${conditional.distributionId}`, {
+      token: conditional.staff.token,
+    });
+    assert.equal(ownMeta.body.rowCount, 6);
   });
 
   test('data of unpublished datasets does not exist for outsiders', async () => {

@@ -191,7 +191,10 @@ export const catalogRoutes =
       {
         schema: {
           tags: dsTags,
-          params: Type.Object({ ref: Type.String(), number: Type.Integer({ minimum: 1 }) }),
+          params: Type.Object({
+            ref: Type.String({ maxLength: 200 }),
+            number: Type.Integer({ minimum: 1, maximum: 1000000 }),
+          }),
         },
       },
       async (req) => {

@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import * as data from '../../data/index.ts';
 import { dataReader } from '../../access/index.ts';
-import { assertShape, validationFailed } from '../../core/index.ts';
+import { assertShape, validationFailed, valueHazards } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -105,13 +105,23 @@ export const dataRoutes =
             const f = part.fields[name] as { value?: unknown } | undefined;
             return typeof f?.value === 'string' ? f.value : undefined;
           };
+          const options = {
+            sheet: query.sheet ?? field('sheet'),
+            encoding: query.encoding ?? field('encoding'),
+          };
+          // A streamed body passes the edge hook unseen: its names get the same text rules here.
+          const hazards = valueHazards({ filename: part.filename, ...options }, '', { line: true });
+          if (hazards.length) {
+            part.file.resume();
+            throw validationFailed(hazards);
+          }
           try {
             accepted = await data.uploadFile(
               ctx,
               req.actor,
               id,
               { stream: part.file, filename: part.filename, mediaType: part.mimetype },
-              { sheet: query.sheet ?? field('sheet'), encoding: query.encoding ?? field('encoding') },
+              options,
             );
           } catch (err) {
             // The rest of an oversized body is not worth reading: answer and close.
@@ -154,7 +164,10 @@ export const dataRoutes =
         schema: {
           tags,
           summary: 'One version, with its ingest report',
-          params: Type.Object({ id: Type.String({ format: 'uuid' }), number: Type.Integer({ minimum: 1 }) }),
+          params: Type.Object({
+            id: Type.String({ format: 'uuid' }),
+            number: Type.Integer({ minimum: 1, maximum: 1000000 }),
+          }),
         },
       },
       async (req, reply) => {

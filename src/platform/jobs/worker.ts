@@ -3,6 +3,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Context } from '../context.ts';
 import type { Kdb } from '../db/index.ts';
+import { scrubPaths } from '../scrub.ts';
 import {
   claimJob,
   completeJob,
@@ -83,6 +84,9 @@ async function finishFailed(
   report: unknown,
   holder: string | null,
 ): Promise<void> {
+  // Failures reach the uploader (job, version report); engine messages name files by their path.
+  error = scrubPaths(error);
+  report = scrubPaths(report);
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await failJob(trx, ctx.clock.now(), job.id, holder, error, report))) return;
     await handlers[job.kind]?.onFailure?.(trx, ctx, job, error, report);
