@@ -58,7 +58,7 @@ export async function sendDeadlineReminders(
   };
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
-  const cal = workCalendar(ctx);
+  const cal = await workCalendar(ctx);
   const lead = ctx.config.workflow.reminderDays;
   const sent: Sent[] = [];
 
@@ -224,7 +224,7 @@ export async function listOverdue(
     throw forbidden("You can only see your own department's overdue items", '只能查看本部门的逾期事项');
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
-  const cal = workCalendar(ctx);
+  const cal = await workCalendar(ctx);
 
   let rq = ctx.db
     .selectFrom('access_request as r')

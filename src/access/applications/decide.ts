@@ -12,6 +12,7 @@ import {
   notFound,
   partiesFor,
   pauseDeadline,
+  type DayUnit,
   resumeDeadline,
   shanghaiDate,
   validationFailed,
@@ -32,6 +33,7 @@ import {
   refuseAndAudit,
   requireWorkflowActor,
   workCalendar,
+  deadlineRule,
   type GrantScope,
 } from '../grants/index.ts';
 import { notify, type NotificationKind, type Recipients } from '../notifications/index.ts';
@@ -222,7 +224,7 @@ async function plan(
 ): Promise<Plan> {
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
-  const cal = workCalendar(ctx);
+  const cal = await workCalendar(ctx);
   const requester: Recipients = { users: [r.requester_id] };
   const reasonOf = () => checkBody<{ reason: string }>(ReasonInputSchema, body, ['reason']).reason.trim();
   switch (action) {
@@ -245,7 +247,7 @@ async function plan(
     }
     case 'return_for_info': {
       const reason = reasonOf();
-      const remaining = pauseDeadline(now, new Date(r.due_at!), cal);
+      const remaining = pauseDeadline(now, new Date(r.due_at!), cal, r.deadline_unit as DayUnit);
       return {
         set: { due_at: null, remaining_days: remaining, info_request: reason, reminded_for: null },
         audit: { reason, remainingDays: remaining },
@@ -273,10 +275,14 @@ async function plan(
           ? [fieldError('period.end', 'in_past', '使用期限已过', 'The period has already ended')]
           : []),
       ]);
-      const due = resumeDeadline(now, r.remaining_days ?? r.deadline_days, cal);
+      const days = Math.max(1, r.remaining_days ?? r.deadline_days);
+      const due = resumeDeadline(now, days, cal, r.deadline_unit as DayUnit);
       return {
         set: {
           due_at: due.dueAt,
+          due_provisional: due.provisional,
+          clock_started_at: now,
+          clock_days: days,
           remaining_days: null,
           info_response: input.response.trim(),
           reminded_for: null,
@@ -312,14 +318,18 @@ async function plan(
     }
     case 'escalate': {
       const reason = reasonOf();
-      const days = ctx.config.workflow.sharingDeadlineDays;
-      const due = deadlineAfter(now, days, cal);
+      const rule = deadlineRule(ctx, 'sharing');
+      const due = deadlineAfter(now, rule, cal);
       return {
         set: {
           escalated_at: now,
           escalation_reason: reason,
           due_at: due.dueAt,
-          deadline_days: days,
+          due_provisional: due.provisional,
+          deadline_days: rule.days,
+          deadline_unit: rule.unit,
+          clock_started_at: now,
+          clock_days: rule.days,
           remaining_days: null,
           decided_at: null,
           decided_by: null,

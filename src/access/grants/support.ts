@@ -1,21 +1,11 @@
-import {
-  forbidden,
-  shapeErrors,
-  validationFailed,
-  type Actor,
-  type FieldError,
-  type WorkCalendar,
-} from '../../core/index.ts';
+import { forbidden, shapeErrors, validationFailed, type Actor, type FieldError } from '../../core/index.ts';
 import type { TSchema } from '@sinclair/typebox';
 import type { Context } from '../../platform/index.ts';
 import { appendAudit } from '../audit.ts';
 import { requireActor } from '../permissions.ts';
 
-/** The installation's working-day calendar: State Council days plus its own additions. */
-export const workCalendar = (ctx: Context): WorkCalendar => ({
-  extraHolidays: ctx.config.workflow.extraHolidays,
-  extraWorkdays: ctx.config.workflow.extraWorkdays,
-});
+/** The installation's working-day calendar: its holiday table plus its own additions (a query, cached). */
+export { workCalendar, deadlineRule } from '../calendar/index.ts';
 
 /**
  * A signed-in caller acting in the workflows. A token tied to a grant only reads data: it may not
