@@ -83,6 +83,16 @@ export {
   type DataUseEntry,
 } from './grants/index.ts';
 export {
+  calendarStatus,
+  calendarYear,
+  importCalendarYear,
+  parseNoticeText,
+  noticeToCsv,
+  workCalendar,
+  type CalendarStatus,
+  type CalendarImport,
+} from './calendar/index.ts';
+export {
   listNotifications,
   markNotificationsRead,
   renderNotification,

@@ -9,4 +9,4 @@ export {
   type CalendarYear,
 } from './table.ts';
 export { importCalendarYear, calendarYear, type CalendarImport, type MovedDeadline } from './import.ts';
-export { parseNoticeText } from './parse.ts';
+export { parseNoticeText, noticeToCsv } from './parse.ts';

@@ -49,3 +49,9 @@ export function parseNoticeText(
     holidays,
   };
 }
+
+/** A notice in the CSV form above, for editing a stored year in a text box. */
+export function noticeToCsv(n: HolidayNotice): string {
+  const lines = n.holidays.map((h) => [h.name, h.from, h.to, (h.workdays ?? []).join(' ')].join(','));
+  return ['name,from,to,workdays', ...lines].join('\n');
+}

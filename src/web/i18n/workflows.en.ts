@@ -35,8 +35,8 @@ export const workflowsEn: Record<keyof typeof workflowsZh, string> = {
   'wf.interval.annual': 'Yearly',
 
   'wf.overdue': 'Overdue',
-  'wf.deadline.days': '({n} working days)',
-  'wf.deadline.paused': 'Clock paused: {n} working days left once the information is supplied',
+  'wf.deadline.days': '({days})',
+  'wf.deadline.paused': 'Clock paused: {days} left once the information is supplied',
   'wf.details': 'The request',
   'wf.actions': 'Take a step',
   'wf.returnedNotice': 'The department asks for more information',
@@ -245,7 +245,7 @@ export const workflowsEn: Record<keyof typeof workflowsZh, string> = {
   'wf.sharing.request': 'Request',
   'wf.sharing.own': 'Your department’s',
   'wf.sharing.formLead':
-    'On behalf of {org}. The providing department must answer within {days} working days (by {date} if you submit now).',
+    'On behalf of {org}. The providing department must answer within {days} (by {date} if you submit now).',
   'wf.sharing.purposeHint': 'Which statutory duty or business needs this data.',
   'wf.sharing.submit': 'Submit the sharing request',
 

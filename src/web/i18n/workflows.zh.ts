@@ -36,8 +36,8 @@ export const workflowsZh = {
   'wf.interval.annual': '每年报送',
 
   'wf.overdue': '已逾期',
-  'wf.deadline.days': '（{n} 个工作日）',
-  'wf.deadline.paused': '计时暂停，补充材料后剩余 {n} 个工作日',
+  'wf.deadline.days': '（{days}）',
+  'wf.deadline.paused': '计时暂停，补充材料后剩余 {days}',
   'wf.details': '申请内容',
   'wf.actions': '办理',
   'wf.returnedNotice': '数据提供部门要求补充材料',
@@ -233,7 +233,7 @@ export const workflowsZh = {
   'wf.sharing.action': '操作',
   'wf.sharing.request': '申请共享',
   'wf.sharing.own': '本部门数据',
-  'wf.sharing.formLead': '以{org}名义申请。提供部门须在 {days} 个工作日内答复（现在提交，截止日为 {date}）。',
+  'wf.sharing.formLead': '以{org}名义申请。提供部门须在 {days}内答复（现在提交，截止日为 {date}）。',
   'wf.sharing.purposeHint': '履行哪项法定职责或办理哪类业务需要此数据。',
   'wf.sharing.submit': '提交共享申请',
 
