@@ -368,7 +368,8 @@ export function oversightPage(
                 <span class="muted small"
                   >${t(TYPE_KEY[i.type] ?? 'wf.kind.application')} ·
                   ${t(`wf.oversight.stage.${i.stage}` as MessageKey)} ·
-                  ${t('wf.oversight.due', { date: formatDay(i.dueDate, v.lang), n: i.overdueWorkingDays })}</span
+                  ${t('wf.oversight.due', { date: formatDay(i.dueDate, v.lang), n: i.overdueWorkingDays })}
+                  ${i.provisional ? provisionalBadge(v, i.dueDate) : ''}</span
                 >
               </li>`,
           )}
