@@ -12,6 +12,7 @@ import {
   notFound,
   partiesFor,
   pauseDeadline,
+  reasonErrors,
   type DayUnit,
   resumeDeadline,
   shanghaiDate,
@@ -34,6 +35,7 @@ import {
   requireWorkflowActor,
   workCalendar,
   deadlineRule,
+  substantialReason,
   type GrantScope,
 } from '../grants/index.ts';
 import { notify, type NotificationKind, type Recipients } from '../notifications/index.ts';
@@ -178,6 +180,27 @@ async function planApproval(
     });
   });
   const expiresOn = input.expiresOn ?? r.period_end;
+  // The data authority's ruling, and an approval that grants less than was asked, say why.
+  const final = r.status === 'escalated';
+  const narrowed =
+    scope.length < requested.length ||
+    expiresOn < r.period_end ||
+    scope.some((s) => {
+      const asked = requested.find((x) => x.dataset_id === s.datasetId)?.fields as string[] | null;
+      return !!s.rows || (s.fields !== null && (asked === null || asked.some((f) => !s.fields!.includes(f))));
+    });
+  if ((final || narrowed) && !input.reason?.trim())
+    errors.push(
+      fieldError(
+        'reason',
+        'required',
+        final ? '数据主管部门的裁定须说明理由' : '授权范围小于申请范围，须说明理由',
+        final
+          ? 'A ruling of the data authority needs a reason'
+          : 'Granting less than was asked needs a reason',
+      ),
+    );
+  errors.push(...reasonErrors('reason', input.reason));
   if (expiresOn < today)
     errors.push(
       fieldError(
@@ -188,12 +211,11 @@ async function planApproval(
       ),
     );
   if (errors.length) throw validationFailed(errors);
-  const final = r.status === 'escalated';
   const reason = input.reason?.trim() || null;
   const every = input.reportEvery ?? null;
   return {
     set: { decided_at: ctx.clock.now(), decided_by: a.userId, decision_reason: reason, final },
-    audit: { reason, final, expiresOn, reportEvery: every, scope },
+    audit: { reason, final, narrowed, expiresOn, reportEvery: every, scope },
     notices: [
       {
         to: { users: [r.requester_id], orgStaff: final ? r.provider_org_id : null },
@@ -231,7 +253,7 @@ async function plan(
     case 'approve':
       return planApproval(ctx, a, r, body, today);
     case 'reject': {
-      const reason = reasonOf();
+      const reason = substantialReason(body);
       const final = r.status === 'escalated';
       return {
         set: { decided_at: now, decided_by: a.userId, decision_reason: reason, final },
@@ -246,7 +268,7 @@ async function plan(
       };
     }
     case 'return_for_info': {
-      const reason = reasonOf();
+      const reason = substantialReason(body);
       const remaining = pauseDeadline(now, new Date(r.due_at!), cal, r.deadline_unit as DayUnit);
       return {
         set: { due_at: null, remaining_days: remaining, info_request: reason, reminded_for: null },

@@ -20,7 +20,7 @@ import {
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
 import { appendAudit } from '../audit.ts';
 import { notify } from '../notifications/index.ts';
-import { checkBody, iso, refuseAndAudit, requireWorkflowActor } from './support.ts';
+import { checkBody, iso, refuseAndAudit, requireWorkflowActor, substantialReason } from './support.ts';
 
 const GRANT = { zh: '数据授权', en: 'Grant' };
 
@@ -331,7 +331,11 @@ export async function changeGrantStatus(
   const shown = effectiveGrantStatus(current.status as GrantStatus, new Date(current.expires_at), now);
   const to = nextGrantStatus(shown, action);
   if (!to) throw invalidTransition(GRANT, shown, action);
-  const reason = checkBody<{ reason: string }>(ReasonInputSchema, body, ['reason']).reason.trim();
+  // Suspending and revoking must say why in substance; reinstating only needs to say something.
+  const reason =
+    action === 'reinstate'
+      ? checkBody<{ reason: string }>(ReasonInputSchema, body, ['reason']).reason.trim()
+      : substantialReason(body);
   await ctx.db.transaction().execute(async (trx) => {
     const locked = await trx
       .selectFrom('access_grant')

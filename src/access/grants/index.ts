@@ -20,6 +20,7 @@ export { fileUsageReport, listUsageReports, createGrantToken } from './reports.t
 export { listRevocationNotices, maskName } from './notices.ts';
 export {
   workCalendar,
+  substantialReason,
   deadlineRule,
   requireWorkflowActor,
   refuseAndAudit,

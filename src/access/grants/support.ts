@@ -1,4 +1,12 @@
-import { forbidden, shapeErrors, validationFailed, type Actor, type FieldError } from '../../core/index.ts';
+import {
+  forbidden,
+  reasonErrors,
+  ReasonInputSchema,
+  shapeErrors,
+  validationFailed,
+  type Actor,
+  type FieldError,
+} from '../../core/index.ts';
 import type { TSchema } from '@sinclair/typebox';
 import type { Context } from '../../platform/index.ts';
 import { appendAudit } from '../audit.ts';
@@ -63,6 +71,13 @@ export function checkBody<T>(
   }
   if (errors.length) throw validationFailed(errors);
   return body as T;
+}
+
+/** A `{reason}` body whose reason has substance (refusals, returns, suspensions, revocations, rulings). */
+export function substantialReason(body: unknown): string {
+  return checkBody<{ reason: string }>(ReasonInputSchema, body, ['reason'], (b) =>
+    reasonErrors('reason', b.reason),
+  ).reason.trim();
 }
 
 export const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);

@@ -81,3 +81,4 @@ export {
   GrantTokenInputSchema,
 } from './schemas.ts';
 export { invalidTransition } from './errors.ts';
+export { REASON_MIN_UNITS, reasonUnits, reasonErrors } from './reasons.ts';
