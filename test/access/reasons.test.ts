@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { onEachDatabase } from '../helpers/db.ts';
+import { datasetBody } from '../helpers/app.ts';
 import { buildWorld, requestBody, type World } from './world.ts';
 
 onEachDatabase('reasons with substance (issue 14)', (kind) => {
@@ -125,5 +126,41 @@ onEachDatabase('reasons with substance (issue 14)', (kind) => {
     });
     assert.equal(ruled.status, 200, JSON.stringify(ruled.body));
     assert.equal(ruled.body.final, true);
+  });
+});
+
+onEachDatabase('不予开放 and 不予共享 carry a reason and a legal basis (issue 14)', (kind) => {
+  let w: World;
+  before(async () => {
+    w = await buildWorld(kind);
+  });
+  after(() => w.s.close());
+
+  test('a dataset not opened or not shared without a reason of substance and a legal basis is refused', async () => {
+    const body = (extra: Record<string, unknown>) =>
+      datasetBody(w.orgA.id, { title: '无依据的数据', ...extra });
+    const fieldsOf = async (extra: Record<string, unknown>) => {
+      const r = await w.s.call('POST', '/api/v1/datasets', { token: w.admin.token, body: body(extra) });
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      return r.body.error.details.fields.map((f: { field: string; code: string }) => `${f.field}:${f.code}`);
+    };
+    assert.deepEqual(await fieldsOf({ openTier: 'not_open', notOpenReason: '涉及个人隐私' }), [
+      'notOpenLegalBasis:required',
+    ]);
+    assert.deepEqual(
+      await fieldsOf({ openTier: 'not_open', notOpenReason: 'x', notOpenLegalBasis: '《个人信息保护法》' }),
+      ['notOpenReason:too_short'],
+    );
+    assert.deepEqual(await fieldsOf({ shareTier: 'not_shared' }), [
+      'notSharedReason:required',
+      'notSharedLegalBasis:required',
+    ]);
+  });
+
+  test('the legal basis of 不予开放 is public in the API (the page: test/web/portal.test.ts)', async () => {
+    const d = await w.s.call('GET', `/api/v1/datasets/${w.closedA.id}`);
+    assert.equal(d.status, 200);
+    assert.equal(d.body.notOpenLegalBasis, '《中华人民共和国个人信息保护法》第二十八条');
+    assert.equal(d.body.notSharedLegalBasis, '《中华人民共和国个人信息保护法》第三十四条');
   });
 });

@@ -627,6 +627,7 @@ export const demoDatasets: DemoDataset[] = [
     openTier: 'not_open',
     notOpenReason:
       '涉及个人隐私和个人健康信息，依据《传染病防治法》和《个人信息保护法》不予开放；汇总统计数据另行发布。',
+    notOpenLegalBasis: '《中华人民共和国传染病防治法》；《中华人民共和国个人信息保护法》第二十八条',
     shareTier: 'conditional',
     shareConditions: '仅向承担疾病预防控制和应急处置职责的部门共享',
     shareMethod: '专线交换',
@@ -1153,6 +1154,7 @@ export const demoDatasets: DemoDataset[] = [
     openTier: 'not_open',
     notOpenReason:
       '属于不动产登记资料，涉及个人信息和财产信息，依据《不动产登记暂行条例》第二十七条仅限权利人、利害关系人依法查询。',
+    notOpenLegalBasis: '《不动产登记暂行条例》第二十七条',
     shareTier: 'conditional',
     shareConditions: '限于法院、公安、税务等依法履行职责的部门通过共享平台核验使用',
     shareMethod: '共享交换平台接口',
@@ -1747,7 +1749,10 @@ export const demoDatasets: DemoDataset[] = [
     contact: contact('gaj'),
     openTier: 'not_open',
     notOpenReason: '涉及报警人个人信息及公安工作秘密，依据《政府信息公开条例》第十四条不予开放。',
+    notOpenLegalBasis: '《中华人民共和国政府信息公开条例》第十四条',
     shareTier: 'not_shared',
+    notSharedReason: '接处警记录涉及侦查工作秘密和报警人个人信息，不向其他部门共享；需要时按个案依法调取。',
+    notSharedLegalBasis: '《中华人民共和国人民警察法》第二十二条；《中华人民共和国个人信息保护法》第三十四条',
     updateFrequency: '实时',
     license: null,
     spatial: CITY,
@@ -1964,6 +1969,7 @@ export const demoDatasets: DemoDataset[] = [
     openTier: 'not_open',
     notOpenReason:
       '涉及困难群众个人隐私和家庭经济状况，依据《社会救助暂行办法》和《个人信息保护法》不予开放。',
+    notOpenLegalBasis: '《社会救助暂行办法》；《中华人民共和国个人信息保护法》第二十八条',
     shareTier: 'conditional',
     shareConditions: '限于医保、教育、住房等部门开展救助政策联动时核验使用',
     shareMethod: '共享交换平台接口',

@@ -45,3 +45,10 @@ UPDATE access_request
        clock_days = deadline_days
  WHERE due_at IS NOT NULL
    AND (status = 'escalated' OR info_response IS NULL);
+
+-- Reasons with substance (issue 14): 不予开放 and 不予共享 state their legal basis (法律法规依据);
+-- 不予共享 its reason too. Older rows keep NULL until their next edit, which then asks for them.
+ALTER TABLE dataset
+  ADD COLUMN not_open_legal_basis text,
+  ADD COLUMN not_shared_reason text,
+  ADD COLUMN not_shared_legal_basis text;

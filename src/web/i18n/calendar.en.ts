@@ -36,4 +36,10 @@ export const calendarEn: Record<keyof typeof calendarZh, string> = {
   'cal.done':
     'The {year} holiday arrangement is imported: {moved} open deadlines were recomputed and the people concerned told.',
   'cal.lastKnown': 'Last day known: {date}. Deadlines after it are provisional.',
+  'dataset.notOpenLegalBasis': 'Legal basis for not opening',
+  'dataset.notSharedReason': 'Reason for not sharing',
+  'dataset.notSharedLegalBasis': 'Legal basis for not sharing',
+  'form.hint.legalBasis':
+    'Name the law, regulation or rule and its article, e.g. “Personal Information Protection Law, Article 28”.',
+  'form.hint.notSharedReason': 'Required when the dataset is not shared: give the actual reason.',
 };

@@ -1,4 +1,4 @@
-/** 节假日安排（issue 14）：控制台的节假日页、暂定期限标记。并入 zh.ts；英文见 calendar.en.ts。 */
+/** 节假日安排与不予开放/共享的依据（issue 14）：控制台的节假日页、暂定期限标记、法律法规依据。并入 zh.ts；英文见 calendar.en.ts。 */
 export const calendarZh = {
   'cal.days.working': '{n} 个工作日',
   'cal.days.calendar': '{n} 日',
@@ -29,4 +29,10 @@ export const calendarZh = {
   'cal.submit': '导入',
   'cal.done': '已导入 {year} 年节假日安排：{moved} 个未结事项的期限已重新计算，并已通知相关人员。',
   'cal.lastKnown': '已知的最后一天：{date}。此后的期限为暂定。',
+  'dataset.notOpenLegalBasis': '不予开放的法律法规依据',
+  'dataset.notSharedReason': '不予共享理由',
+  'dataset.notSharedLegalBasis': '不予共享的法律法规依据',
+  'form.hint.legalBasis':
+    '写明法律、法规或规章的名称及条款，如“《中华人民共和国个人信息保护法》第二十八条”。',
+  'form.hint.notSharedReason': '选择“不予共享”时必填，说明具体原因。',
 } as const;
