@@ -147,6 +147,8 @@ onEachDatabase('data access', (kind) => {
           },
         ],
         expiresOn: '2026-12-31',
+        // Less than was asked (two fields, one district): the department says why (issue 14).
+        reason: '按最小必要原则，仅授权本区机构名称与床位数',
       },
     });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));

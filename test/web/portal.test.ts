@@ -13,7 +13,16 @@ describe('portal pages without JavaScript', () => {
   const rows = async (where: { status?: string; openTier?: string }) => {
     let q = s.ctx.db
       .selectFrom('dataset')
-      .select(['id', 'slug', 'code', 'title', 'org_id', 'not_open_reason', 'open_conditions']);
+      .select([
+        'id',
+        'slug',
+        'code',
+        'title',
+        'org_id',
+        'not_open_reason',
+        'not_open_legal_basis',
+        'open_conditions',
+      ]);
     if (where.status) q = q.where('status', '=', where.status);
     if (where.openTier) q = q.where('open_tier', '=', where.openTier);
     return q.orderBy('code').execute();

@@ -91,7 +91,7 @@ export const workflowsEn: Record<keyof typeof workflowsZh, string> = {
   'wf.approve.expiresOnHint': 'By default, the end of the period asked for.',
   'wf.approve.reportEvery': 'Usage reports',
   'wf.approve.noReports': 'No periodic reports',
-  'wf.approve.note': 'Note to the applicant (optional)',
+  'wf.approve.note': 'Reason (required for a ruling or when granting less than was asked)',
   'wf.approve.submit': 'Approve and grant',
 
   'wf.reject.title': 'Reject',

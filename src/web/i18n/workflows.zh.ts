@@ -92,7 +92,7 @@ export const workflowsZh = {
   'wf.approve.expiresOnHint': '默认为申请的使用期限截止日。',
   'wf.approve.reportEvery': '利用情况报告',
   'wf.approve.noReports': '无需定期报告',
-  'wf.approve.note': '审核意见（可选）',
+  'wf.approve.note': '审核意见（裁定或授权范围小于申请范围时必填）',
   'wf.approve.submit': '通过并授权',
 
   'wf.reject.title': '不予通过',
