@@ -45,3 +45,13 @@ export {
   type DataUse,
   type DataUseEntry,
 } from './grants/index.ts';
+export {
+  calendarStatus,
+  calendarYear,
+  importCalendarYear,
+  parseNoticeText,
+  noticeToCsv,
+  workCalendar,
+  type CalendarStatus,
+  type CalendarImport,
+} from './calendar/index.ts';

@@ -1,6 +1,11 @@
 import cliProgress from 'cli-progress';
 import { actorOf, createToken, createUser, findUserByEmail, verifyAudit } from '../identity/index.ts';
-import { sendDeadlineReminders } from '../access/index.ts';
+import {
+  calendarStatus,
+  importCalendarYear,
+  parseNoticeText,
+  sendDeadlineReminders,
+} from '../access/index.ts';
 import { compactSearchIndex, reindexAll } from '../catalog/index.ts';
 import { loadDemo, DEMO_PASSWORD } from '../demo/index.ts';
 import type { Role } from '../core/index.ts';
@@ -123,6 +128,41 @@ export const handlers: Record<string, Handler> = {
   async reminders(ctx, _args, io) {
     io.out(JSON.stringify(await sendDeadlineReminders(ctx)));
     return 0;
+  },
+
+  async 'calendar-list'(ctx, _args, io) {
+    const s = await calendarStatus(ctx);
+    for (const y of s.years)
+      io.out(`${y.year}\t${y.source}\t${y.holidays} days off, ${y.workdays} make-up days\t${y.title}`);
+    if (s.warning)
+      io.err(
+        `WARNING: the calendar has no notice for ${s.warning.missingYear}; deadlines in it count Monday–Friday and are provisional. Import it: kaifang calendar import FILE`,
+      );
+    return s.warning ? 2 : 0;
+  },
+
+  /** The yearly task (docs/operations.md): next year's notice, usually published in November. */
+  async 'calendar-import'(ctx, args, io) {
+    const year = args.year ? Number(args.year) : undefined;
+    if (year !== undefined && !Number.isInteger(year)) {
+      io.err(`--year must be a year, got ${args.year}`);
+      return 1;
+    }
+    try {
+      const notice = parseNoticeText(args.text ?? '', { year, title: args.title, reference: args.reference });
+      const r = await importCalendarYear(ctx, null, notice);
+      io.out(JSON.stringify(r));
+      io.err(
+        `${r.replaced ? 'replaced' : 'imported'} ${r.year}: ${r.holidays} days off, ${r.workdays} make-up days; ${r.moved.length} open deadlines moved, ${r.notified} notices sent`,
+      );
+      return 0;
+    } catch (err) {
+      const fields = (err as { details?: { fields?: { field: string; message: { en: string } }[] } }).details
+        ?.fields;
+      if (!fields) throw err;
+      for (const f of fields) io.err(`${f.field}: ${f.message.en}`);
+      return 1;
+    }
   },
 
   /** Rebuilds the search index, e.g. after an upgrade or a bulk import by SQL. */

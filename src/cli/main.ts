@@ -169,6 +169,29 @@ program
   .description('recompute the hash chain; exits 1 if it was tampered with')
   .action(() => run('audit-verify', {}));
 
+const calendar = program.command('calendar').description('the holiday calendar deadlines are counted with');
+calendar
+  .command('list')
+  .description(
+    'years of the State Council notice the calendar knows; warns from 1 November while next year is missing',
+  )
+  .action(() => run('calendar-list', {}));
+calendar
+  .command('import')
+  .description(
+    "import or replace a year from the State Council's notice (JSON, or CSV name,from,to,workdays; docs/api.md); recomputes open deadlines",
+  )
+  .argument('<file>', 'the notice as .json or .csv')
+  .option('--year <year>', 'the notice year (CSV; otherwise the year most breaks begin in)')
+  .option('--title <title>', "the notice's title (CSV)")
+  .option('--reference <ref>', 'document number or URL (CSV)')
+  .action(async (file: string, opts: Args) => {
+    const fs = await import('node:fs');
+    // Read here, not in the server the command may run in: the file is the operator's.
+    const text = fs.readFileSync(file, 'utf8');
+    await run('calendar-import', { ...opts, text });
+  });
+
 program
   .command('reminders')
   .description(

@@ -78,6 +78,10 @@ export interface DatasetInput {
   openTier: OpenTier;
   openConditions?: string | null;
   notOpenReason?: string | null;
+  /** 法律法规依据 of 不予开放: the law, regulation or article the refusal rests on. */
+  notOpenLegalBasis?: string | null;
+  notSharedReason?: string | null;
+  notSharedLegalBasis?: string | null;
   shareTier: ShareTier;
   shareConditions?: string | null;
   shareMethod?: string | null;
@@ -115,6 +119,9 @@ export interface Dataset {
   openTier: OpenTier;
   openConditions: string | null;
   notOpenReason: string | null;
+  notOpenLegalBasis: string | null;
+  notSharedReason: string | null;
+  notSharedLegalBasis: string | null;
   shareTier: ShareTier;
   shareConditions: string | null;
   shareMethod: string | null;

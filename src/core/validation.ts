@@ -4,6 +4,7 @@ import { FormatRegistry } from '@sinclair/typebox';
 import { validationFailed } from './errors.ts';
 import type { DatasetInput, FieldError, Label, UpdateFrequency } from './types.ts';
 import { findTerm, licences, normaliseUpdateFrequency, themes, formats } from './vocabularies/index.ts';
+import { reasonErrors } from './workflow/reasons.ts';
 
 // TypeBox leaves string formats to the host; these are the ones the schemas use.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -98,15 +99,38 @@ export function datasetRuleErrors(input: Partial<DatasetInput>): FieldError[] {
       }),
     );
   }
-  if (
-    input.openTier === 'not_open' &&
-    !(typeof input.notOpenReason === 'string' && input.notOpenReason.trim())
-  ) {
-    errors.push(
-      fieldError('notOpenReason', 'required', {
-        zh: '不予开放的数据须说明理由',
-        en: 'An unopened dataset must state its reason',
-      }),
+  // 不予开放 and 不予共享 say why, in substance, and on which law (issue 14).
+  const refusal = (field: string, text: unknown, zh: string, en: string) => {
+    if (typeof text === 'string' && text.trim())
+      errors.push(...(field.endsWith('Reason') ? reasonErrors(field, text) : []));
+    else errors.push(fieldError(field, 'required', { zh, en }));
+  };
+  if (input.openTier === 'not_open') {
+    refusal(
+      'notOpenReason',
+      input.notOpenReason,
+      '不予开放的数据须说明理由',
+      'An unopened dataset must state its reason',
+    );
+    refusal(
+      'notOpenLegalBasis',
+      input.notOpenLegalBasis,
+      '不予开放的数据须写明法律法规依据',
+      'An unopened dataset must state its legal basis',
+    );
+  }
+  if (input.shareTier === 'not_shared') {
+    refusal(
+      'notSharedReason',
+      input.notSharedReason,
+      '不予共享的数据须说明理由',
+      'An unshared dataset must state its reason',
+    );
+    refusal(
+      'notSharedLegalBasis',
+      input.notSharedLegalBasis,
+      '不予共享的数据须写明法律法规依据',
+      'An unshared dataset must state its legal basis',
     );
   }
   if (

@@ -126,6 +126,53 @@ export interface WorkflowConfig {
   /** Days off and worked days beyond the State Council calendar, `YYYY-MM-DD` (local holidays, years not yet published). */
   extraHolidays: string[];
   extraWorkdays: string[];
+  /** Deadline rules (issue 14): a province preset, then one rule per workflow (wins over the preset). */
+  deadlinePreset: DeadlinePreset;
+  deadlines: Record<DeadlineWorkflow, { days: number; unit: 'working' | 'calendar' }>;
+}
+
+// ---- deadlines per workflow (issue 14, ADR 0031) ----------------------------------------------
+export type DeadlineWorkflow = 'application' | 'sharing' | 'demand' | 'correction';
+export type DeadlinePreset = keyof typeof DEADLINE_PRESETS;
+type Rules = WorkflowConfig['deadlines'];
+const w = (days: number) => ({ days, unit: 'working' as const });
+/**
+ * Presets for the provinces whose sharing deadline seed 001 names (Beijing 3 days, Guangdong 5);
+ * `national` is the design's default (5 for applications, 3 for sharing). Demands and corrections
+ * have no figure in the seeds: 10 and 5 working days until an installation sets its own.
+ */
+export const DEADLINE_PRESETS = {
+  national: { application: w(5), sharing: w(3), demand: w(10), correction: w(5) },
+  beijing: { application: w(5), sharing: w(3), demand: w(10), correction: w(5) },
+  guangdong: { application: w(5), sharing: w(5), demand: w(10), correction: w(5) },
+} satisfies Record<string, Rules>;
+const DEADLINE_KEYS: Record<DeadlineWorkflow, string> = {
+  application: 'KAIFANG_APPLICATION_DEADLINE_DAYS',
+  sharing: 'KAIFANG_SHARING_DEADLINE_DAYS',
+  demand: 'KAIFANG_DEMAND_DEADLINE_DAYS',
+  correction: 'KAIFANG_CORRECTION_DEADLINE_DAYS',
+};
+/** `KAIFANG_DEADLINE_PRESET`, then each `KAIFANG_<WORKFLOW>_DEADLINE_DAYS` as `5`, `5 working` or `3 calendar`. */
+function loadDeadlines(
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Pick<WorkflowConfig, 'deadlinePreset' | 'deadlines'> {
+  const preset = (env.KAIFANG_DEADLINE_PRESET ?? 'national').trim().toLowerCase();
+  if (!Object.hasOwn(DEADLINE_PRESETS, preset))
+    problems.push(`KAIFANG_DEADLINE_PRESET must be one of ${Object.keys(DEADLINE_PRESETS).join(', ')}`);
+  const base: Rules = DEADLINE_PRESETS[preset as DeadlinePreset] ?? DEADLINE_PRESETS.national;
+  const deadlines = { ...base };
+  for (const [flow, name] of Object.entries(DEADLINE_KEYS) as [DeadlineWorkflow, string][]) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    const m = /^(\d{1,2})(?:\s+(working|calendar))?$/.exec(raw);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > 60)
+      problems.push(
+        `${name} must be 1–60 days, optionally followed by "working" or "calendar" (got "${raw}")`,
+      );
+    else deadlines[flow] = { days: Number(m[1]), unit: (m[2] as 'working' | 'calendar') ?? 'working' };
+  }
+  return { deadlinePreset: preset as DeadlinePreset, deadlines };
 }
 
 function loadWorkflowConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkflowConfig {
@@ -144,21 +191,12 @@ function loadWorkflowConfig(env: NodeJS.ProcessEnv, problems: string[]): Workflo
       problems.push(`${name} must be comma-separated YYYY-MM-DD dates (bad: ${bad.join(', ')})`);
     return list;
   };
+  const rules = loadDeadlines(env, problems);
   return {
-    applicationDeadlineDays: parseIntIn(
-      env.KAIFANG_APPLICATION_DEADLINE_DAYS ?? '5',
-      1,
-      60,
-      'KAIFANG_APPLICATION_DEADLINE_DAYS',
-      problems,
-    ),
-    sharingDeadlineDays: parseIntIn(
-      env.KAIFANG_SHARING_DEADLINE_DAYS ?? '3',
-      1,
-      60,
-      'KAIFANG_SHARING_DEADLINE_DAYS',
-      problems,
-    ),
+    // Kept for callers that read the day counts alone; the unit is in `deadlines`.
+    applicationDeadlineDays: rules.deadlines.application.days,
+    sharingDeadlineDays: rules.deadlines.sharing.days,
+    ...rules,
     reminderDays: parseIntIn(env.KAIFANG_REMINDER_DAYS ?? '1', 0, 30, 'KAIFANG_REMINDER_DAYS', problems),
     listUnopened: parseBool(env.KAIFANG_LIST_UNOPENED ?? '0', 'KAIFANG_LIST_UNOPENED', problems),
     extraHolidays: dates('KAIFANG_EXTRA_HOLIDAYS'),

@@ -38,6 +38,9 @@ export interface FormValues {
   openTier: string;
   openConditions: string;
   notOpenReason: string;
+  notOpenLegalBasis: string;
+  notSharedReason: string;
+  notSharedLegalBasis: string;
   shareTier: string;
   shareConditions: string;
   shareMethod: string;
@@ -75,6 +78,9 @@ export function emptyValues(orgId: string): FormValues {
     openTier: 'unconditional',
     openConditions: '',
     notOpenReason: '',
+    notOpenLegalBasis: '',
+    notSharedReason: '',
+    notSharedLegalBasis: '',
     shareTier: 'unconditional',
     shareConditions: '',
     shareMethod: '',
@@ -106,6 +112,9 @@ export function valuesOf(d: Dataset): FormValues {
     openTier: d.openTier,
     openConditions: d.openConditions ?? '',
     notOpenReason: d.notOpenReason ?? '',
+    notOpenLegalBasis: d.notOpenLegalBasis ?? '',
+    notSharedReason: d.notSharedReason ?? '',
+    notSharedLegalBasis: d.notSharedLegalBasis ?? '',
     shareTier: d.shareTier,
     shareConditions: d.shareConditions ?? '',
     shareMethod: d.shareMethod ?? '',
@@ -161,6 +170,9 @@ export function valuesFromBody(body: FormBody, orgId: string): FormValues {
     openTier: text('openTier'),
     openConditions: text('openConditions'),
     notOpenReason: text('notOpenReason'),
+    notOpenLegalBasis: text('notOpenLegalBasis'),
+    notSharedReason: text('notSharedReason'),
+    notSharedLegalBasis: text('notSharedLegalBasis'),
     shareTier: text('shareTier'),
     shareConditions: text('shareConditions'),
     shareMethod: text('shareMethod'),
@@ -204,6 +216,9 @@ export function inputFromValues(f: FormValues): Record<string, unknown> {
     openTier: f.openTier,
     openConditions: opt(f.openConditions),
     notOpenReason: opt(f.notOpenReason),
+    notOpenLegalBasis: opt(f.notOpenLegalBasis),
+    notSharedReason: opt(f.notSharedReason),
+    notSharedLegalBasis: opt(f.notSharedLegalBasis),
     shareTier: f.shareTier,
     shareConditions: opt(f.shareConditions),
     shareMethod: opt(f.shareMethod),
@@ -546,8 +561,11 @@ export function datasetForm(v: View, o: DatasetFormOptions): Html {
         html` ${choiceGroup(v, { id: 'openTier', name: 'openTier', type: 'radio', label: t('dataset.openTier'), required: true, errors: e, values: [f.openTier], options: opts(openTiers.terms) })}
         ${textarea(v, { id: 'openConditions', label: t('dataset.openConditions'), errors: e, value: f.openConditions, maxlength: 5000, hint: t('form.hint.openConditions') })}
         ${textarea(v, { id: 'notOpenReason', label: t('dataset.notOpenReason'), errors: e, value: f.notOpenReason, maxlength: 5000, hint: t('form.hint.notOpenReason') })}
+        ${input(v, { id: 'notOpenLegalBasis', label: t('dataset.notOpenLegalBasis'), errors: e, value: f.notOpenLegalBasis, maxlength: 2000, hint: t('form.hint.legalBasis') })}
         ${choiceGroup(v, { id: 'shareTier', name: 'shareTier', type: 'radio', label: t('dataset.shareTier'), required: true, errors: e, values: [f.shareTier], options: opts(shareTiers.terms) })}
         ${textarea(v, { id: 'shareConditions', label: t('dataset.shareConditions'), errors: e, value: f.shareConditions, maxlength: 5000 })}
+        ${textarea(v, { id: 'notSharedReason', label: t('dataset.notSharedReason'), errors: e, value: f.notSharedReason, maxlength: 5000, hint: t('form.hint.notSharedReason') })}
+        ${input(v, { id: 'notSharedLegalBasis', label: t('dataset.notSharedLegalBasis'), errors: e, value: f.notSharedLegalBasis, maxlength: 2000, hint: t('form.hint.legalBasis') })}
         ${input(v, { id: 'shareMethod', label: t('dataset.shareMethod'), errors: e, value: f.shareMethod, maxlength: 200, hint: t('form.hint.shareMethod') })}`,
       )}
       ${section(

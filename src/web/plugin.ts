@@ -11,6 +11,7 @@ import { sendPage, seeOther } from './respond.ts';
 import { errorPage } from './pages/error.ts';
 import { portalRoutes } from './routes/portal.ts';
 import { consoleRoutes } from './routes/console.ts';
+import { calendarRoutes } from './routes/calendar.ts';
 import { applyRoutes } from './routes/apply.ts';
 import { unreadBadge, workflowRoutes } from './workflows.ts';
 
@@ -70,6 +71,7 @@ export async function registerWeb(app: FastifyInstance, ctx: Context): Promise<v
 
     portalRoutes(web, ctx);
     consoleRoutes(web, ctx);
+    calendarRoutes(web, ctx);
     applyRoutes(web, ctx);
     workflowRoutes(web, ctx);
 

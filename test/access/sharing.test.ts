@@ -337,6 +337,7 @@ onEachDatabase('sharing between departments', (kind) => {
       id: r.id,
       stage: 'department',
       dueDate: '2026-03-05',
+      provisional: false,
       overdueWorkingDays: 1,
       datasets: [w.condA.title],
     });

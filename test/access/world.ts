@@ -86,7 +86,10 @@ export async function buildWorld(kind: DriverName): Promise<World> {
     closedA: await dataset(orgA.id, '企业纳税明细', {
       openTier: 'not_open',
       notOpenReason: '涉及商业秘密',
+      notOpenLegalBasis: '《中华人民共和国个人信息保护法》第二十八条',
       shareTier: 'not_shared',
+      notSharedReason: '涉及个人信息，不向其他部门共享',
+      notSharedLegalBasis: '《中华人民共和国个人信息保护法》第三十四条',
     }),
     draftA: await dataset(orgA.id, '企业信用评价', conditional, false),
     staffA: await s.userWithToken('department', orgA.id),

@@ -228,6 +228,7 @@ onEachDatabase('search API', (kind) => {
       themes: ['health'],
       openTier: 'not_open',
       notOpenReason: '涉及个人隐私',
+      notOpenLegalBasis: '《中华人民共和国个人信息保护法》第二十八条',
       shareTier: 'conditional',
       shareConditions: '限疾病防控业务使用',
       updateFrequency: '实时',

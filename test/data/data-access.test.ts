@@ -44,7 +44,15 @@ onEachDatabase('data access', (kind) => {
     unopened = await publishedDistribution(
       s,
       admin,
-      { title: '医护人员名单', openTier: 'not_open', notOpenReason: '涉及个人信息', shareTier: 'not_shared' },
+      {
+        title: '医护人员名单',
+        openTier: 'not_open',
+        notOpenReason: '涉及个人信息',
+        notOpenLegalBasis: '《中华人民共和国个人信息保护法》第二十八条',
+        shareTier: 'not_shared',
+        notSharedReason: '涉及个人信息，不向其他部门共享',
+        notSharedLegalBasis: '《中华人民共和国个人信息保护法》第三十四条',
+      },
       org,
     );
     for (const d of [owner, conditional, unopened])
@@ -146,6 +154,8 @@ onEachDatabase('data access', (kind) => {
           },
         ],
         expiresOn: '2026-12-31',
+        // Less than was asked (two fields, one district): the department says why (issue 14).
+        reason: '按最小必要原则，仅授权本区机构名称与床位数',
       },
     });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));

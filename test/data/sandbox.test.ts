@@ -37,7 +37,10 @@ onEachDatabase('SQL sandbox', (kind) => {
       title: '内部名单',
       openTier: 'not_open',
       notOpenReason: '涉及个人信息',
+      notOpenLegalBasis: '《中华人民共和国个人信息保护法》第二十八条',
       shareTier: 'not_shared',
+      notSharedReason: '涉及个人信息，不向其他部门共享',
+      notSharedLegalBasis: '《中华人民共和国个人信息保护法》第三十四条',
     });
     assert.equal(
       (

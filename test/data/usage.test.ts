@@ -177,6 +177,7 @@ onEachDatabase('usage feeds discovery', (kind) => {
     const shared = await dataset({
       openTier: 'not_open',
       notOpenReason: '涉及个人隐私',
+      notOpenLegalBasis: '《中华人民共和国个人信息保护法》第二十八条',
       shareTier: 'conditional',
       shareConditions: '限业务使用',
     });

@@ -90,6 +90,12 @@ test('tier details are filled in where the tier needs them', () => {
       assert.equal(d.license, 'conditional-agreement', d.title);
     }
     if (d.openTier === 'not_open') assert.ok(d.notOpenReason, `${d.title}: notOpenReason`);
+    if (d.openTier === 'not_open') assert.ok(d.notOpenLegalBasis, `${d.title}: notOpenLegalBasis`);
+    if (d.shareTier === 'not_shared')
+      assert.ok(
+        d.notSharedReason && d.notSharedLegalBasis,
+        `${d.title}: not shared without reason and basis`,
+      );
   }
 });
 

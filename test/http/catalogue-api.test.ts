@@ -426,6 +426,7 @@ onEachDatabase('catalogue API', (kind) => {
         title: '不予开放的测试数据',
         openTier: 'not_open',
         notOpenReason: '涉及国家秘密',
+        notOpenLegalBasis: '《中华人民共和国保守国家秘密法》',
       }),
     });
     await s.call('POST', `/api/v1/datasets/${d.body.id}/publish`, { token: admin.token });

@@ -14,7 +14,16 @@ describe('portal pages without JavaScript', () => {
   const rows = async (where: { status?: string; openTier?: string }) => {
     let q = s.ctx.db
       .selectFrom('dataset')
-      .select(['id', 'slug', 'code', 'title', 'org_id', 'not_open_reason', 'open_conditions']);
+      .select([
+        'id',
+        'slug',
+        'code',
+        'title',
+        'org_id',
+        'not_open_reason',
+        'not_open_legal_basis',
+        'open_conditions',
+      ]);
     if (where.status) q = q.where('status', '=', where.status);
     if (where.openTier) q = q.where('open_tier', '=', where.openTier);
     return q.orderBy('code').execute();
@@ -215,12 +224,14 @@ describe('portal pages without JavaScript', () => {
     assert.equal((await anon.get('/apply')).status, 404);
   });
 
-  test('unopened data shows its reason and no data', async () => {
+  test('unopened data shows its reason, its legal basis and no data', async () => {
     const [d] = await rows({ status: 'published', openTier: 'not_open' });
     const r = await anon.get(`/datasets/${d!.slug}`);
     assert.equal(r.status, 200);
     const text = textOf(r.text);
     assert.ok(text.includes(d!.not_open_reason!));
+    assert.ok(d!.not_open_legal_basis && text.includes(d!.not_open_legal_basis), 'the legal basis is public');
+    assert.ok(text.includes('不予开放的法律法规依据'));
     assert.ok(text.includes('不提供数据资源'));
     assert.ok(!r.text.includes('/apply?'));
   });

@@ -58,7 +58,7 @@ export async function sendDeadlineReminders(
   };
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
-  const cal = workCalendar(ctx);
+  const cal = await workCalendar(ctx);
   const lead = ctx.config.workflow.reminderDays;
   const sent: Sent[] = [];
 
@@ -191,6 +191,8 @@ export interface OverdueItem {
   /** Who has to act: the department, the data authority (escalated requests) or the grantee (reports). */
   stage: 'department' | 'authority' | 'grantee';
   dueDate: string;
+  /** Counted Monday–Friday in a year the holiday calendar lacks (requests only). */
+  provisional: boolean;
   overdueWorkingDays: number;
   datasets: string[];
 }
@@ -224,11 +226,11 @@ export async function listOverdue(
     throw forbidden("You can only see your own department's overdue items", '只能查看本部门的逾期事项');
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
-  const cal = workCalendar(ctx);
+  const cal = await workCalendar(ctx);
 
   let rq = ctx.db
     .selectFrom('access_request as r')
-    .select(['r.id', 'r.kind', 'r.status', 'r.provider_org_id as org_id', 'r.due_at'])
+    .select(['r.id', 'r.kind', 'r.status', 'r.provider_org_id as org_id', 'r.due_at', 'r.due_provisional'])
     .where('r.status', 'in', ['submitted', 'escalated'])
     .where('r.due_at', '<', now);
   if (orgFilter) rq = rq.where('r.provider_org_id', '=', orgFilter);
@@ -278,6 +280,7 @@ export async function listOverdue(
       id: r.id,
       stage: r.status === 'escalated' ? 'authority' : 'department',
       dueDate: shanghaiDate(dueAt),
+      provisional: r.due_provisional,
       overdueWorkingDays: workingDaysOverdue(now, dueAt, cal),
       datasets: requestTitles.get(r.id) ?? [],
     });
@@ -288,6 +291,7 @@ export async function listOverdue(
       id: g.id,
       stage: 'grantee',
       dueDate: g.next_report_due!,
+      provisional: false,
       overdueWorkingDays: workingDaysBetween(g.next_report_due!, today, cal),
       datasets: grantTitles.get(g.id) ?? [],
     });

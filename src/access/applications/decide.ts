@@ -12,6 +12,8 @@ import {
   notFound,
   partiesFor,
   pauseDeadline,
+  reasonErrors,
+  type DayUnit,
   resumeDeadline,
   shanghaiDate,
   validationFailed,
@@ -33,6 +35,8 @@ import {
   refuseAndAudit,
   requireWorkflowActor,
   workCalendar,
+  deadlineRule,
+  substantialReason,
   type GrantScope,
 } from '../grants/index.ts';
 import { notify, type NotificationKind, type Recipients } from '../../identity/index.ts';
@@ -175,6 +179,27 @@ async function planApproval(
     });
   });
   const expiresOn = input.expiresOn ?? r.period_end;
+  // The data authority's ruling, and an approval that grants less than was asked, say why.
+  const final = r.status === 'escalated';
+  const narrowed =
+    scope.length < requested.length ||
+    expiresOn < r.period_end ||
+    scope.some((s) => {
+      const asked = requested.find((x) => x.dataset_id === s.datasetId)?.fields as string[] | null;
+      return !!s.rows || (s.fields !== null && (asked === null || asked.some((f) => !s.fields!.includes(f))));
+    });
+  if ((final || narrowed) && !input.reason?.trim())
+    errors.push(
+      fieldError(
+        'reason',
+        'required',
+        final ? '数据主管部门的裁定须说明理由' : '授权范围小于申请范围，须说明理由',
+        final
+          ? 'A ruling of the data authority needs a reason'
+          : 'Granting less than was asked needs a reason',
+      ),
+    );
+  errors.push(...reasonErrors('reason', input.reason));
   if (expiresOn < today)
     errors.push(
       fieldError(
@@ -185,12 +210,11 @@ async function planApproval(
       ),
     );
   if (errors.length) throw validationFailed(errors);
-  const final = r.status === 'escalated';
   const reason = input.reason?.trim() || null;
   const every = input.reportEvery ?? null;
   return {
     set: { decided_at: ctx.clock.now(), decided_by: a.userId, decision_reason: reason, final },
-    audit: { reason, final, expiresOn, reportEvery: every, scope },
+    audit: { reason, final, narrowed, expiresOn, reportEvery: every, scope },
     notices: [
       {
         to: { users: [r.requester_id], orgStaff: final ? r.provider_org_id : null },
@@ -221,14 +245,14 @@ async function plan(
 ): Promise<Plan> {
   const now = ctx.clock.now();
   const today = shanghaiDate(now);
-  const cal = workCalendar(ctx);
+  const cal = await workCalendar(ctx);
   const requester: Recipients = { users: [r.requester_id] };
   const reasonOf = () => checkBody<{ reason: string }>(ReasonInputSchema, body, ['reason']).reason.trim();
   switch (action) {
     case 'approve':
       return planApproval(ctx, a, r, body, today);
     case 'reject': {
-      const reason = reasonOf();
+      const reason = substantialReason(body);
       const final = r.status === 'escalated';
       return {
         set: { decided_at: now, decided_by: a.userId, decision_reason: reason, final },
@@ -243,8 +267,8 @@ async function plan(
       };
     }
     case 'return_for_info': {
-      const reason = reasonOf();
-      const remaining = pauseDeadline(now, new Date(r.due_at!), cal);
+      const reason = substantialReason(body);
+      const remaining = pauseDeadline(now, new Date(r.due_at!), cal, r.deadline_unit as DayUnit);
       return {
         set: { due_at: null, remaining_days: remaining, info_request: reason, reminded_for: null },
         audit: { reason, remainingDays: remaining },
@@ -272,10 +296,14 @@ async function plan(
           ? [fieldError('period.end', 'in_past', '使用期限已过', 'The period has already ended')]
           : []),
       ]);
-      const due = resumeDeadline(now, r.remaining_days ?? r.deadline_days, cal);
+      const days = Math.max(1, r.remaining_days ?? r.deadline_days);
+      const due = resumeDeadline(now, days, cal, r.deadline_unit as DayUnit);
       return {
         set: {
           due_at: due.dueAt,
+          due_provisional: due.provisional,
+          clock_started_at: now,
+          clock_days: days,
           remaining_days: null,
           info_response: input.response.trim(),
           reminded_for: null,
@@ -311,14 +339,18 @@ async function plan(
     }
     case 'escalate': {
       const reason = reasonOf();
-      const days = ctx.config.workflow.sharingDeadlineDays;
-      const due = deadlineAfter(now, days, cal);
+      const rule = deadlineRule(ctx, 'sharing');
+      const due = deadlineAfter(now, rule, cal);
       return {
         set: {
           escalated_at: now,
           escalation_reason: reason,
           due_at: due.dueAt,
-          deadline_days: days,
+          due_provisional: due.provisional,
+          deadline_days: rule.days,
+          deadline_unit: rule.unit,
+          clock_started_at: now,
+          clock_days: rule.days,
           remaining_days: null,
           decided_at: null,
           decided_by: null,

@@ -6,7 +6,7 @@ import {
   deadlineAfter,
   forbidden,
   shanghaiDate,
-  uncoveredYears,
+  type DayUnit,
   validationFailed,
   type AccessRequest,
   type Actor,
@@ -24,7 +24,7 @@ import {
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
 import { findDatasets, type DatasetFacts } from '../../catalog/index.ts';
 import { appendAudit } from '../../identity/index.ts';
-import { checkBody, requireWorkflowActor, UUID, workCalendar } from '../grants/index.ts';
+import { checkBody, requireWorkflowActor, deadlineRule, UUID, workCalendar } from '../grants/index.ts';
 import { notify } from '../../identity/index.ts';
 import {
   KIND_LABEL,
@@ -161,19 +161,13 @@ export async function submitRequests(
         ? profile.org_name
         : input.applicant?.organisation?.trim() || profile.org_name || null,
   };
-  const days =
-    kind === 'application'
-      ? ctx.config.workflow.applicationDeadlineDays
-      : ctx.config.workflow.sharingDeadlineDays;
-  const cal = workCalendar(ctx);
-  const { dueAt } = deadlineAfter(now, days, cal);
-  const gaps = uncoveredYears(now, dueAt).filter(
-    (y) => !cal.extraHolidays?.some((d) => d.startsWith(`${y}-`)),
-  );
-  if (gaps.length)
+  const rule = deadlineRule(ctx, kind);
+  const cal = await workCalendar(ctx);
+  const due = deadlineAfter(now, rule, cal);
+  if (due.provisional)
     ctx.logger.warn(
-      { years: gaps },
-      'holiday calendar does not cover these years: deadlines count Monday–Friday only; set KAIFANG_EXTRA_HOLIDAYS/KAIFANG_EXTRA_WORKDAYS or update chinese-days',
+      { dueDate: due.dueDate },
+      'deadline runs into a year the holiday calendar does not know: provisional (Monday–Friday) until the data authority imports the State Council notice',
     );
 
   const byProvider = new Map<string, typeof chosen>();
@@ -223,9 +217,13 @@ export async function submitRequests(
           applicant: JSON.stringify(applicant),
           commitment_version: input.commitment.version,
           commitment_accepted_at: now,
-          deadline_days: days,
+          deadline_days: rule.days,
+          deadline_unit: rule.unit,
+          clock_started_at: now,
+          clock_days: rule.days,
           submitted_at: now,
-          due_at: dueAt,
+          due_at: due.dueAt,
+          due_provisional: due.provisional,
           created_at: now,
           updated_at: now,
         })
@@ -248,7 +246,9 @@ export async function submitRequests(
           datasets: items.map((c) => ({ id: c.d.id, fields: c.fields })),
           purpose: input.purpose.trim(),
           commitmentVersion: input.commitment.version,
-          dueAt: dueAt.toISOString(),
+          dueAt: due.dueAt.toISOString(),
+          // The rule the deadline was computed with: evidence that it was set as the rules say.
+          deadline: { ...rule, provisional: due.provisional, calendarRevision: cal.revision },
         },
       });
       await notify(
@@ -257,7 +257,7 @@ export async function submitRequests(
         { orgStaff: providerOrgId },
         {
           kind: 'request.submitted',
-          params: { requestKind: kind, datasets: items.map((c) => c.d.title), dueDate: shanghaiDate(dueAt) },
+          params: { requestKind: kind, datasets: items.map((c) => c.d.title), dueDate: due.dueDate },
           entityType: kind,
           entityId: row.id,
         },
@@ -278,8 +278,11 @@ export interface Prefill {
   applicant: { name: string; email: string; organisation: string | null };
   commitment: Commitment;
   deadlineDays: number;
+  deadlineUnit: DayUnit;
   /** The due day if submitted now. */
   dueDate: string;
+  /** The due day lies in a year the holiday calendar does not know yet (counted Monday–Friday). */
+  dueProvisional: boolean;
   datasets: {
     id: string;
     code: string;
@@ -306,10 +309,8 @@ export async function requestPrefill(
     .where('u.id', '=', a.userId)
     .executeTakeFirstOrThrow();
   const found = await findDatasets(ctx.db, refs);
-  const days =
-    kind === 'application'
-      ? ctx.config.workflow.applicationDeadlineDays
-      : ctx.config.workflow.sharingDeadlineDays;
+  const rule = deadlineRule(ctx, kind);
+  const due = deadlineAfter(ctx.clock.now(), rule, await workCalendar(ctx));
   const datasets: Prefill['datasets'] = [];
   for (const ref of refs) {
     const d = found.get(ref);
@@ -328,8 +329,10 @@ export async function requestPrefill(
   return {
     applicant: { name: profile.name, email: profile.email, organisation: profile.org_name },
     commitment: currentCommitment(),
-    deadlineDays: days,
-    dueDate: deadlineAfter(ctx.clock.now(), days, workCalendar(ctx)).dueDate,
+    deadlineDays: rule.days,
+    deadlineUnit: rule.unit,
+    dueDate: due.dueDate,
+    dueProvisional: due.provisional,
     datasets,
   };
 }

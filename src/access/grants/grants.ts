@@ -22,7 +22,7 @@ import {
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
 import { appendAudit } from '../../identity/index.ts';
 import { notify } from '../../identity/index.ts';
-import { checkBody, iso, refuseAndAudit, requireWorkflowActor } from './support.ts';
+import { checkBody, iso, refuseAndAudit, requireWorkflowActor, substantialReason } from './support.ts';
 
 const GRANT = { zh: '数据授权', en: 'Grant' };
 
@@ -333,7 +333,11 @@ export async function changeGrantStatus(
   const shown = effectiveGrantStatus(current.status as GrantStatus, new Date(current.expires_at), now);
   const to = nextGrantStatus(shown, action);
   if (!to) throw invalidTransition(GRANT, shown, action);
-  const reason = checkBody<{ reason: string }>(ReasonInputSchema, body, ['reason']).reason.trim();
+  // Suspending and revoking must say why in substance; reinstating only needs to say something.
+  const reason =
+    action === 'reinstate'
+      ? checkBody<{ reason: string }>(ReasonInputSchema, body, ['reason']).reason.trim()
+      : substantialReason(body);
   await ctx.db.transaction().execute(async (trx) => {
     const locked = await trx
       .selectFrom('access_grant')

@@ -18,4 +18,13 @@ export {
 } from './grants.ts';
 export { fileUsageReport, listUsageReports, createGrantToken } from './reports.ts';
 export { listRevocationNotices, maskName } from './notices.ts';
-export { workCalendar, requireWorkflowActor, refuseAndAudit, checkBody, iso, UUID } from './support.ts';
+export {
+  workCalendar,
+  substantialReason,
+  deadlineRule,
+  requireWorkflowActor,
+  refuseAndAudit,
+  checkBody,
+  iso,
+  UUID,
+} from './support.ts';

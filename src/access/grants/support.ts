@@ -1,21 +1,19 @@
 import {
   forbidden,
+  reasonErrors,
+  ReasonInputSchema,
   shapeErrors,
   validationFailed,
   type Actor,
   type FieldError,
-  type WorkCalendar,
 } from '../../core/index.ts';
 import type { TSchema } from '@sinclair/typebox';
 import type { Context } from '../../platform/index.ts';
 import { appendAudit } from '../../identity/index.ts';
 import { requireActor } from '../../identity/index.ts';
 
-/** The installation's working-day calendar: State Council days plus its own additions. */
-export const workCalendar = (ctx: Context): WorkCalendar => ({
-  extraHolidays: ctx.config.workflow.extraHolidays,
-  extraWorkdays: ctx.config.workflow.extraWorkdays,
-});
+/** The installation's working-day calendar: its holiday table plus its own additions (a query, cached). */
+export { workCalendar, deadlineRule } from '../calendar/index.ts';
 
 /**
  * A signed-in caller acting in the workflows. A token tied to a grant only reads data: it may not
@@ -73,6 +71,13 @@ export function checkBody<T>(
   }
   if (errors.length) throw validationFailed(errors);
   return body as T;
+}
+
+/** A `{reason}` body whose reason has substance (refusals, returns, suspensions, revocations, rulings). */
+export function substantialReason(body: unknown): string {
+  return checkBody<{ reason: string }>(ReasonInputSchema, body, ['reason'], (b) =>
+    reasonErrors('reason', b.reason),
+  ).reason.trim();
 }
 
 export const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);

@@ -1,7 +1,12 @@
 /** Workflows of tiered access (design §7): pure state machines, deadlines in working days, commitment texts. */
 export {
   type WorkCalendar,
+  type HolidayTable,
+  type DayUnit,
+  type DeadlineRule,
   type Deadline,
+  dayUnits,
+  packageHolidayTable,
   isCalendarDate,
   shanghaiDate,
   endOfShanghaiDay,
@@ -18,6 +23,14 @@ export {
   resumeDeadline,
   uncoveredYears,
 } from './calendar.ts';
+export {
+  HolidayNoticeSchema,
+  type HolidayNotice,
+  type NoticeDays,
+  noticeDays,
+  noticeOf,
+  holidayTableOf,
+} from './holiday-notice.ts';
 export {
   type RequestKind,
   type RequestStatus,
@@ -68,3 +81,4 @@ export {
   GrantTokenInputSchema,
 } from './schemas.ts';
 export { invalidTransition } from './errors.ts';
+export { REASON_MIN_UNITS, reasonUnits, reasonErrors } from './reasons.ts';

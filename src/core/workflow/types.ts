@@ -1,4 +1,5 @@
 import type { GrantStatus, ReportInterval } from './grants.ts';
+import type { DayUnit } from './calendar.ts';
 import type { RequestAction, RequestKind, RequestStatus } from './requests.ts';
 
 /** A condition on rows a grant allows, e.g. only one district's records. */
@@ -26,13 +27,20 @@ export interface RequestDataset {
 }
 
 export interface RequestDeadline {
-  /** Working days the installation allows for this stage. */
+  /** Days the installation allows for this stage. */
   days: number;
+  /** Whether `days` are working days or calendar days ("3日内"). */
+  unit: DayUnit;
   submittedAt: string;
   /** End of the due day (Asia/Shanghai); null while paused. */
   dueAt: string | null;
   /** The due day, `YYYY-MM-DD` in Asia/Shanghai; null while paused. */
   dueDate: string | null;
+  /**
+   * The days counted run into a year whose holiday notice the calendar lacks: computed Monday–Friday
+   * as well as it can be, the date moves when the data authority imports that year (issue 14).
+   */
+  provisional: boolean;
   paused: boolean;
   /** Working days left when the clock was paused. */
   remainingDays: number | null;

@@ -14,6 +14,7 @@ export type NotificationKind =
   | 'request.escalated'
   | 'request.reminder'
   | 'request.overdue'
+  | 'request.deadline_moved'
   | 'grant.suspended'
   | 'grant.reinstated'
   | 'grant.revoked'
@@ -69,6 +70,10 @@ const TITLES: Record<NotificationKind, (p: NotificationParams) => Label> = {
   'request.overdue': (p) => ({
     zh: `${what(p).zh}已超过答复期限（${p.dueDate}）`,
     en: `${what(p).en} is past its deadline (${p.dueDate})`,
+  }),
+  'request.deadline_moved': (p) => ({
+    zh: `节假日安排更新，${what(p).zh}的答复期限由 ${p.previousDueDate} 改为 ${p.dueDate}`,
+    en: `Holiday calendar updated: the ${what(p).en.toLowerCase()} is now due on ${p.dueDate} (was ${p.previousDueDate})`,
   }),
   'grant.suspended': () => ({ zh: '数据使用授权已暂停', en: 'Data grant suspended' }),
   'grant.reinstated': () => ({ zh: '数据使用授权已恢复', en: 'Data grant reinstated' }),

@@ -38,6 +38,11 @@ export interface AccessRequestTable {
   overdue_notified_for: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Migration 013: the running clock, for recomputing it when the calendar changes. */
+  deadline_unit: Generated<string>;
+  clock_started_at: Timestamp | null;
+  clock_days: number | null;
+  due_provisional: Generated<boolean>;
 }
 
 export interface AccessRequestDatasetTable {
@@ -106,7 +111,30 @@ export interface NotificationTable {
   read_at: Timestamp | null;
 }
 
+/** The holiday calendar (migration 013). */
+export interface WorkCalendarYearTable {
+  year: number;
+  source: string;
+  title: string;
+  reference: string | null;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+export interface WorkCalendarDayTable {
+  year: number;
+  date: DateColumn;
+  kind: string;
+  name: string;
+}
+export interface WorkCalendarStateTable {
+  id: Generated<boolean>;
+  revision: number;
+}
+
 export interface AccessWorkflowTables {
+  work_calendar_year: WorkCalendarYearTable;
+  work_calendar_day: WorkCalendarDayTable;
+  work_calendar_state: WorkCalendarStateTable;
   access_request: AccessRequestTable;
   access_request_dataset: AccessRequestDatasetTable;
   access_grant: AccessGrantTable;

@@ -32,6 +32,10 @@ export interface DatasetTable {
   open_tier: string;
   open_conditions: string | null;
   not_open_reason: string | null;
+  /** Migration 013: the legal basis of 不予开放, and the reason and legal basis of 不予共享. */
+  not_open_legal_basis: string | null;
+  not_shared_reason: string | null;
+  not_shared_legal_basis: string | null;
   share_tier: string;
   share_conditions: string | null;
   share_method: string | null;

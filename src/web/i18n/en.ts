@@ -1,3 +1,4 @@
+import { calendarEn } from './calendar.en.ts';
 import type { zh } from './zh.ts';
 import { workflowsEn } from './workflows.en.ts';
 
@@ -221,7 +222,7 @@ export const en: Record<keyof typeof zh, string> = {
   'apply.signInFirst':
     'Sign in to apply, so the publisher can answer you and record the grant. The form then fills in your name, organisation and the fields.',
   'apply.signIn': 'Sign in to apply',
-  'apply.lead': 'The publisher must answer within {days} working days (by {date} if you submit now).',
+  'apply.lead': 'The publisher must answer within {days} (by {date} if you submit now).',
   'apply.section.applicant': 'Applicant',
   'apply.section.use': 'Use and scope',
   'apply.section.commitment': 'Security commitment',
@@ -441,4 +442,5 @@ export const en: Record<keyof typeof zh, string> = {
 
   // Applications, sharing requests, grants and notices (issue 6).
   ...workflowsEn,
+  ...calendarEn,
 };

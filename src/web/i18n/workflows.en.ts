@@ -35,8 +35,8 @@ export const workflowsEn: Record<keyof typeof workflowsZh, string> = {
   'wf.interval.annual': 'Yearly',
 
   'wf.overdue': 'Overdue',
-  'wf.deadline.days': '({n} working days)',
-  'wf.deadline.paused': 'Clock paused: {n} working days left once the information is supplied',
+  'wf.deadline.days': '({days})',
+  'wf.deadline.paused': 'Clock paused: {days} left once the information is supplied',
   'wf.details': 'The request',
   'wf.actions': 'Take a step',
   'wf.returnedNotice': 'The department asks for more information',
@@ -91,7 +91,7 @@ export const workflowsEn: Record<keyof typeof workflowsZh, string> = {
   'wf.approve.expiresOnHint': 'By default, the end of the period asked for.',
   'wf.approve.reportEvery': 'Usage reports',
   'wf.approve.noReports': 'No periodic reports',
-  'wf.approve.note': 'Note to the applicant (optional)',
+  'wf.approve.note': 'Reason (required for a ruling or when granting less than was asked)',
   'wf.approve.submit': 'Approve and grant',
 
   'wf.reject.title': 'Reject',
@@ -245,7 +245,7 @@ export const workflowsEn: Record<keyof typeof workflowsZh, string> = {
   'wf.sharing.request': 'Request',
   'wf.sharing.own': 'Your department’s',
   'wf.sharing.formLead':
-    'On behalf of {org}. The providing department must answer within {days} working days (by {date} if you submit now).',
+    'On behalf of {org}. The providing department must answer within {days} (by {date} if you submit now).',
   'wf.sharing.purposeHint': 'Which statutory duty or business needs this data.',
   'wf.sharing.submit': 'Submit the sharing request',
 

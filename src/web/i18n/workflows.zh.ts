@@ -36,8 +36,8 @@ export const workflowsZh = {
   'wf.interval.annual': '每年报送',
 
   'wf.overdue': '已逾期',
-  'wf.deadline.days': '（{n} 个工作日）',
-  'wf.deadline.paused': '计时暂停，补充材料后剩余 {n} 个工作日',
+  'wf.deadline.days': '（{days}）',
+  'wf.deadline.paused': '计时暂停，补充材料后剩余 {days}',
   'wf.details': '申请内容',
   'wf.actions': '办理',
   'wf.returnedNotice': '数据提供部门要求补充材料',
@@ -92,7 +92,7 @@ export const workflowsZh = {
   'wf.approve.expiresOnHint': '默认为申请的使用期限截止日。',
   'wf.approve.reportEvery': '利用情况报告',
   'wf.approve.noReports': '无需定期报告',
-  'wf.approve.note': '审核意见（可选）',
+  'wf.approve.note': '审核意见（裁定或授权范围小于申请范围时必填）',
   'wf.approve.submit': '通过并授权',
 
   'wf.reject.title': '不予通过',
@@ -233,7 +233,7 @@ export const workflowsZh = {
   'wf.sharing.action': '操作',
   'wf.sharing.request': '申请共享',
   'wf.sharing.own': '本部门数据',
-  'wf.sharing.formLead': '以{org}名义申请。提供部门须在 {days} 个工作日内答复（现在提交，截止日为 {date}）。',
+  'wf.sharing.formLead': '以{org}名义申请。提供部门须在 {days}内答复（现在提交，截止日为 {date}）。',
   'wf.sharing.purposeHint': '履行哪项法定职责或办理哪类业务需要此数据。',
   'wf.sharing.submit': '提交共享申请',
 

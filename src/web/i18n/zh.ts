@@ -1,3 +1,4 @@
+import { calendarZh } from './calendar.zh.ts';
 import { workflowsZh } from './workflows.zh.ts';
 
 /**
@@ -217,7 +218,7 @@ export const zh = {
   'apply.signInFirst':
     '申请须登录，以便提供部门答复您并记录授权。登录后申请表会自动带出您的姓名、单位和数据项。',
   'apply.signIn': '登录后申请',
-  'apply.lead': '提供部门须在 {days} 个工作日内答复（现在提交，{date} 前）。',
+  'apply.lead': '提供部门须在 {days}内答复（现在提交，{date} 前）。',
   'apply.section.applicant': '申请人',
   'apply.section.use': '用途与范围',
   'apply.section.commitment': '安全承诺书',
@@ -423,4 +424,5 @@ export const zh = {
 
   // Applications, sharing requests, grants and notices (issue 6).
   ...workflowsZh,
+  ...calendarZh,
 } as const;

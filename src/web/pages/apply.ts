@@ -1,3 +1,4 @@
+import { daysText, provisionalBadge } from './calendar.ts';
 import type { Dataset } from '../../core/index.ts';
 import type { Prefill } from '../../access/index.ts';
 import { html, type Html } from '../html.ts';
@@ -131,7 +132,8 @@ ${String(values[id])}</textarea>`
     <h1>${t('apply.title')}</h1>
     ${summary(v, d)} ${formError ? notice('error', formError) : ''} ${summaryList}
     <p class="lead">
-      ${t('apply.lead', { days: prefill.deadlineDays, date: formatDate(`${prefill.dueDate}T12:00:00+08:00`, v.lang) })}
+      ${t('apply.lead', { days: daysText(v, prefill.deadlineDays, prefill.deadlineUnit), date: formatDate(`${prefill.dueDate}T12:00:00+08:00`, v.lang) })}
+      ${prefill.dueProvisional ? provisionalBadge(v, prefill.dueDate) : ''}
     </p>
     <form method="post" action="${link('/apply', { dataset: d.code })}" class="dataset-form" novalidate>
       <input type="hidden" name="_csrf" value="${v.csrf}" />

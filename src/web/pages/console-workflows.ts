@@ -1,3 +1,4 @@
+import { daysText, provisionalBadge } from './calendar.ts';
 import { shareTiers, type AccessRequest, type Dataset, type Grant, type Page } from '../../core/index.ts';
 import type { OverdueByDepartment, Prefill } from '../../access/index.ts';
 import { html, type Html } from '../html.ts';
@@ -171,7 +172,8 @@ export function sharingFormPage(
     });
   const body = html`${errorSummary(v, e)} ${head} ${d.formError ? notice('error', d.formError) : ''}
     <p class="lead">
-      ${t('wf.sharing.formLead', { days: d.prefill.deadlineDays, date: formatDay(d.prefill.dueDate, v.lang), org: d.prefill.applicant.organisation ?? '' })}
+      ${t('wf.sharing.formLead', { days: daysText(v, d.prefill.deadlineDays, d.prefill.deadlineUnit), date: formatDay(d.prefill.dueDate, v.lang), org: d.prefill.applicant.organisation ?? '' })}
+      ${d.prefill.dueProvisional ? provisionalBadge(v, d.prefill.dueDate) : ''}
     </p>
     <form
       method="post"
@@ -366,7 +368,8 @@ export function oversightPage(
                 <span class="muted small"
                   >${t(TYPE_KEY[i.type] ?? 'wf.kind.application')} ·
                   ${t(`wf.oversight.stage.${i.stage}` as MessageKey)} ·
-                  ${t('wf.oversight.due', { date: formatDay(i.dueDate, v.lang), n: i.overdueWorkingDays })}</span
+                  ${t('wf.oversight.due', { date: formatDay(i.dueDate, v.lang), n: i.overdueWorkingDays })}
+                  ${i.provisional ? provisionalBadge(v, i.dueDate) : ''}</span
                 >
               </li>`,
           )}

@@ -17,9 +17,19 @@ import { page, type Crumb } from '../layout.ts';
 import { link, type View } from '../view.ts';
 import { orgName } from './organisations.ts';
 import { workflowNav } from './workflow-nav.ts';
+import { calendarWarning } from './calendar.ts';
+import type { CalendarStatus } from '../../access/index.ts';
 
 export type ConsoleTab =
-  'home' | 'new' | 'authority' | 'password' | 'applications' | 'sharing' | 'grants' | 'oversight';
+  | 'home'
+  | 'new'
+  | 'authority'
+  | 'password'
+  | 'applications'
+  | 'sharing'
+  | 'grants'
+  | 'oversight'
+  | 'calendar';
 
 function consoleNav(v: View, current: ConsoleTab): Html {
   const { t } = v;
@@ -39,6 +49,9 @@ function consoleNav(v: View, current: ConsoleTab): Html {
         ]
       : []),
     ...workflowNav(v.actor),
+    ...(role === 'authority' || role === 'sysadmin'
+      ? [{ tab: 'calendar' as ConsoleTab, href: '/console/calendar', key: 'cal.nav' as MessageKey }]
+      : []),
     { tab: 'password', href: '/console/password', key: 'console.nav.password' },
   ];
   return html`<nav class="console-nav" aria-label="${t('console.nav.label')}">
@@ -218,11 +231,12 @@ export function departmentPage(v: View, d: DepartmentData, flash?: string): Html
 }
 
 /** What a signed-in user without a department sees first. */
-export function consoleHome(v: View): Html {
+export function consoleHome(v: View, calendar: CalendarStatus | null = null): Html {
   const { t } = v;
   const role = v.actor!.role;
   const supervises = role === 'authority' || role === 'sysadmin' || role === 'reviewer';
   const body = html`<h1>${t('console.home.title')}</h1>
+    ${calendarWarning(v, calendar)}
     <p class="lead">${t('console.home.role', { role: t(`role.${role}`) })}</p>
     <ul class="action-list">
       ${

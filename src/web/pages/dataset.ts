@@ -79,8 +79,11 @@ function metadata(v: View, d: Dataset): Html {
     )}
     ${row(t('dataset.openTier'), tierBadge(v, d.openTier))}
     ${row(t('dataset.openConditions'), d.openConditions)} ${row(t('dataset.notOpenReason'), d.notOpenReason)}
+    ${row(t('dataset.notOpenLegalBasis'), d.notOpenLegalBasis)}
     ${row(t('dataset.shareTier'), termLabel(shareTiers, d.shareTier, v.lang))}
     ${row(t('dataset.shareConditions'), d.shareConditions)} ${row(t('dataset.shareMethod'), d.shareMethod)}
+    ${row(t('dataset.notSharedReason'), d.notSharedReason)}
+    ${row(t('dataset.notSharedLegalBasis'), d.notSharedLegalBasis)}
     ${row(t('dataset.updateFrequency'), frequencyText(v, d))}
     ${row(t('dataset.issued'), d.issued ? html`<time datetime="${d.issued}">${formatDate(d.issued, v.lang)}</time>` : t('dataset.notIssued'))}
     ${row(t('dataset.modified'), html`<time datetime="${d.modified}">${formatDate(d.modified, v.lang)}</time>`)}
@@ -249,7 +252,8 @@ function accessBox(v: View, data: DatasetPageData): Html {
       ${canApplyFor(tierSubject(d)) ? html`<p><a class="button primary" href="${link('/apply', { dataset: d.code })}">${t('dataset.access.apply')}</a></p>` : ''}`;
   else
     body = html`<p>${t('dataset.access.notOpen')}</p>
-      ${d.notOpenReason ? html`<p class="conditions"><strong>${t('dataset.notOpenReason')}：</strong>${d.notOpenReason}</p>` : ''}`;
+      ${d.notOpenReason ? html`<p class="conditions"><strong>${t('dataset.notOpenReason')}：</strong>${d.notOpenReason}</p>` : ''}
+      ${d.notOpenLegalBasis ? html`<p class="conditions"><strong>${t('dataset.notOpenLegalBasis')}：</strong>${d.notOpenLegalBasis}</p>` : ''}`;
   return html`<section class="side-box access-box" aria-labelledby="access-title">
     <h2 id="access-title">${t('dataset.access.title')}</h2>
     <p>${tierBadge(v, d.openTier)}</p>

@@ -1,3 +1,4 @@
+import { daysText, provisionalBadge } from './calendar.ts';
 import type {
   AccessRequest,
   Dataset,
@@ -88,11 +89,15 @@ export const requestTitle = (r: Pick<AccessRequest, 'datasets'>): string =>
 /** While someone must answer: the due day and its working days; paused: the days left; otherwise nothing. */
 export function deadlineText(v: View, r: AccessRequest): Html {
   const d = r.deadline;
-  if (d.paused) return html`<span>${v.t('wf.deadline.paused', { n: d.remainingDays ?? d.days })}</span>`;
+  if (d.paused)
+    return html`<span
+      >${v.t('wf.deadline.paused', { days: daysText(v, d.remainingDays ?? d.days, d.unit) })}</span
+    >`;
   if (!d.dueDate || (r.status !== 'submitted' && r.status !== 'escalated'))
     return html`<span class="muted">—</span>`;
   return html`<time datetime="${d.dueDate}">${formatDay(d.dueDate, v.lang)}</time>
-    <span class="muted small">${v.t('wf.deadline.days', { n: d.days })}</span>
+    ${d.provisional ? provisionalBadge(v, d.dueDate) : ''}
+    <span class="muted small">${v.t('wf.deadline.days', { days: daysText(v, d.days, d.unit) })}</span>
     ${d.overdue ? overdueBadge(v) : ''}`;
 }
 

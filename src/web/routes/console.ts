@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as catalog from '../../catalog/index.ts';
+import * as access from '../../access/index.ts';
 import * as identity from '../../identity/index.ts';
 import {
   datasetStatuses,
@@ -135,7 +136,12 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
     const actor = signedIn(req, reply);
     if (!actor) return reply;
     const v = viewOf(ctx, req, reply);
-    if (actor.role !== 'department' || !actor.orgId) return sendPage(reply, consoleHome(v));
+    if (actor.role !== 'department' || !actor.orgId) {
+      // The data authority keeps the holiday calendar: its start page says when a year is missing.
+      const calendar =
+        actor.role === 'authority' || actor.role === 'sysadmin' ? await access.calendarStatus(ctx) : null;
+      return sendPage(reply, consoleHome(v, calendar));
+    }
     const organisation = await catalog.getOrganisation(ctx.db, actor.orgId);
     const lists = await Promise.all(
       datasetStatuses.map((status) =>
