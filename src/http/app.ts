@@ -29,7 +29,8 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
     // Long path parameters reach the route schema and get a 400 naming the parameter, not a bare 414.
-    maxParamLength: 1000,
+    // Router options go under routerOptions: at the top level Fastify 5 warns (FSTDEP022) on every start.
+    routerOptions: { maxParamLength: 1000 },
     trustProxy: process.env.KAIFANG_TRUST_PROXY === '1',
   });
 
