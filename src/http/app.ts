@@ -31,7 +31,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     // Long path parameters reach the route schema and get a 400 naming the parameter, not a bare 414.
     // Router options go under routerOptions: at the top level Fastify 5 warns (FSTDEP022) on every start.
     routerOptions: { maxParamLength: 1000 },
-    trustProxy: process.env.KAIFANG_TRUST_PROXY === '1',
+    trustProxy: ctx.config.trustProxy,
   });
 
   // Query strings and path parameters arrive as text, so they are coerced; bodies are checked
@@ -65,7 +65,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     },
   });
   await app.register(rateLimit, {
-    max: Number(process.env.KAIFANG_RATE_LIMIT ?? 1200),
+    max: ctx.config.rateLimitPerMinute,
     timeWindow: '1 minute',
     keyGenerator: (req) => req.actor?.userId ?? req.ip,
     hook: 'preHandler',

@@ -1,4 +1,11 @@
-export { loadConfig, ConfigError, redact, type Config } from './config.ts';
+export {
+  loadConfig,
+  ConfigError,
+  redact,
+  CONFIG_VARIABLES,
+  type Config,
+  type ConfigVariable,
+} from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { systemClock, ManualClock, type Clock } from './clock.ts';
 export { openDatabase, EmbeddedDatabaseBusy, sql, type Database, type Kdb, type Schema } from './db/index.ts';

@@ -89,10 +89,23 @@ describe('kaifang CLI on the embedded database', () => {
     assert.match(r.stderr, /TAMPERED at event 2/);
   });
 
-  test('invalid configuration stops with a message naming the variable', () => {
-    const r = kaifang({ ...env, PORT: 'eighty' }, 'serve');
+  test('invalid configuration stops with a message naming each variable', () => {
+    const r = kaifang({ ...env, PORT: 'eighty', KAIFANG_RATE_LIMIT: 'abc' }, 'serve');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /PORT must be an integer/);
+    assert.match(r.stderr, /KAIFANG_RATE_LIMIT must be an integer between 1 and 1000000 \(got "abc"\)/);
+    // Commands check the same configuration, their own variables included.
+    const add = kaifang(
+      { ...env, KAIFANG_PASSWORD: '' },
+      'user',
+      'add',
+      '--email',
+      'p@city.gov.cn',
+      '--role',
+      'public',
+    );
+    assert.equal(add.code, 1);
+    assert.match(add.stderr, /KAIFANG_PASSWORD must not be empty/);
   });
 });
 
