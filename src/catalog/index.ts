@@ -42,7 +42,6 @@ export {
   reindexAll,
   compactSearchIndex,
   highlight,
-  escapeHtml,
   governmentTerms,
   synonymGroups,
   type Highlight,

@@ -19,4 +19,6 @@ export {
   normaliseFrequency,
 } from './validation.ts';
 export { canonicalJson } from './canonical-json.ts';
+export { UUID, isUuid } from './identifiers.ts';
+export { escapeHtml } from './escape-html.ts';
 export * from './workflow/index.ts';

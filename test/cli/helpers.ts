@@ -1,7 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { waitForServer } from '../helpers/process.ts';
+import { spawnLogged, waitForServer } from '../helpers/process.ts';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/kaifang.js');
@@ -35,16 +35,13 @@ export interface Running {
 
 /** Starts a long-running `kaifang …` (serve, worker) in the background. */
 export function start(env: Record<string, string>, ...args: string[]): Running {
-  const child = spawn(process.execPath, [bin, ...args], {
+  const { child, output } = spawnLogged(process.execPath, [bin, ...args], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
   });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
   return {
     child,
-    output: () => out,
+    output,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);

@@ -1,4 +1,17 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+
+/** Starts a process and keeps what it prints, stdout and stderr as they come, for failure messages. */
+export function spawnLogged(
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(command, args, { ...options, stdio: 'pipe' });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return { child, output: () => out };
+}
 
 /**
  * Waits for a server the test started to answer `ready()`. When it exits first, or has not come up

@@ -1,13 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { waitForServer } from '../helpers/process.ts';
+import { spawnLogged, waitForServer } from '../helpers/process.ts';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   BlobTooLarge,
@@ -176,24 +176,16 @@ describe(
     after(() => fs.rmSync(local, { recursive: true, force: true }));
     contract('against moto', async () => {
       const p = await port();
-      const child = spawn(moto, ['-H', '127.0.0.1', '-p', String(p)]);
+      const { child, output } = spawnLogged(moto, ['-H', '127.0.0.1', '-p', String(p)]);
       server = child;
-      let log = '';
-      child.stdout.on('data', (d) => (log += d));
-      child.stderr.on('data', (d) => (log += d));
       process.env.AWS_ACCESS_KEY_ID = 'test';
       process.env.AWS_SECRET_ACCESS_KEY = 'test';
       const endpoint = `http://127.0.0.1:${p}`;
       const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true });
-      await waitForServer(
-        'moto_server',
-        child,
-        () => log,
-        async () => {
-          await client.send(new CreateBucketCommand({ Bucket: 'kaifang-test' }));
-          return true;
-        },
-      );
+      await waitForServer('moto_server', child, output, async () => {
+        await client.send(new CreateBucketCommand({ Bucket: 'kaifang-test' }));
+        return true;
+      });
       return {
         store: s3BlobStore(
           `s3://kaifang-test/blobs?endpoint=${endpoint}&forcePathStyle=1`,
