@@ -7,7 +7,7 @@ import {
   type DatasetStatus,
   type OpenTier,
 } from '../core/index.ts';
-import { html, trusted, type Html } from './html.ts';
+import { html, trusted, type Html, type Renderable } from './html.ts';
 import { formatDate, formatNumber, termLabel, type MessageKey } from './i18n/index.ts';
 import { link, selfUrl, type View } from './view.ts';
 
@@ -155,3 +155,78 @@ export function emptyState(text: string, action?: { href: string; label: string 
 }
 
 export { link };
+
+/** One column of a `dataTable`: its header, and what each row shows in it. */
+export interface Column<R> {
+  head: Renderable;
+  cell: (row: R, index: number) => Renderable;
+  /** `num` right-aligns figures, `center` a checkbox; on the header and on every cell. */
+  align?: 'num' | 'center';
+  /** The column that names the row: its cells are row headers (`<th scope="row">`). */
+  rowHeader?: boolean;
+}
+
+export interface TableOptions<R> {
+  /** A column left out for this page (false, null) is not rendered at all. */
+  columns: readonly (Column<R> | false | null | undefined)[];
+  rows: readonly R[];
+  /** Classes beside `data-table`: `compact`, `diff`, `form-table`, … */
+  variant?: string;
+  caption?: { text: Renderable; id?: string; hidden?: boolean };
+  /**
+   * Wide tables scroll inside a region. A region that keyboard users can reach (tabindex) needs a
+   * name: the id of the caption or heading that labels it, or a label of its own.
+   */
+  scroll?: true | { labelledBy: string } | { label: string };
+  rowClass?: (row: R) => string;
+  /** Rows after the body, e.g. totals (`<tfoot>`). */
+  foot?: Html;
+}
+
+/**
+ * Every table of the site: data tables with scoped headers, an optional caption, and a scrolling
+ * region for narrow screens, written once so that each keeps the same accessible structure.
+ */
+export function dataTable<R>(o: TableOptions<R>): Html {
+  const columns = o.columns.filter((c): c is Column<R> => !!c);
+  const cls = (c: Column<R>) => (c.align ? html` class="${c.align}"` : '');
+  const caption = o.caption
+    ? html`<caption${o.caption.id ? html` id="${o.caption.id}"` : ''}${o.caption.hidden ? html` class="visually-hidden"` : ''}>
+        ${o.caption.text}
+      </caption>`
+    : '';
+  const table = html`<table class="data-table${o.variant ? ` ${o.variant}` : ''}">
+    ${caption}
+    <thead>
+      <tr>
+        ${columns.map((c) => html`<th scope="col" ${cls(c)}>${c.head}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${o.rows.map(
+        (row, i) =>
+          html`<tr${o.rowClass ? html` class="${o.rowClass(row)}"` : ''}>
+            ${columns.map((c) =>
+              c.rowHeader
+                ? html`<th scope="row" ${cls(c)}>${c.cell(row, i)}</th>`
+                : html`<td${cls(c)}>${c.cell(row, i)}</td>`,
+            )}
+          </tr>`,
+      )}
+    </tbody>
+    ${
+      o.foot
+        ? html`<tfoot>
+            ${o.foot}
+          </tfoot>`
+        : ''
+    }
+  </table>`;
+  if (!o.scroll) return table;
+  if (o.scroll === true) return html`<div class="table-scroll">${table}</div>`;
+  const name =
+    'labelledBy' in o.scroll
+      ? html`aria-labelledby="${o.scroll.labelledBy}"`
+      : html`aria-label="${o.scroll.label}"`;
+  return html`<div class="table-scroll" tabindex="0" role="region" ${name}>${table}</div>`;
+}

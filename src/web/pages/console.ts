@@ -10,7 +10,7 @@ import {
   type OpenTier,
 } from '../../core/index.ts';
 import { html, type Html, type Renderable } from '../html.ts';
-import { count, emptyState, notice, statusBadge, tierBadge } from '../components.ts';
+import { count, dataTable, emptyState, notice, statusBadge, tierBadge } from '../components.ts';
 import { datasetForm, type DatasetFormOptions, type ErrorMap } from '../dataset-form.ts';
 import { formatDate, formatDateTime, hasMessage, type MessageKey } from '../i18n/index.ts';
 import { page, type Crumb } from '../layout.ts';
@@ -158,32 +158,25 @@ export interface DepartmentData {
 
 function datasetTable(v: View, items: Dataset[]): Html {
   const { t } = v;
-  return html`<div class="table-scroll">
-    <table class="data-table">
-      <thead>
-        <tr>
-          <th scope="col">${t('dataset.title')}</th>
-          <th scope="col">${t('dataset.openTier')}</th>
-          <th scope="col">${t('dataset.modified')}</th>
-          <th scope="col" class="num">${t('console.version')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${items.map(
-          (d) =>
-            html`<tr>
-              <td>
-                <a href="/console/datasets/${d.id}">${d.title}</a>
-                <div class="muted small"><code>${d.code}</code></div>
-              </td>
-              <td>${tierBadge(v, d.openTier)}</td>
-              <td>${formatDate(d.modified, v.lang)}</td>
-              <td class="num">${d.versionNumber ? `v${d.versionNumber}` : '—'}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    scroll: true,
+    columns: [
+      {
+        head: t('dataset.title'),
+        cell: (d) =>
+          html`<a href="/console/datasets/${d.id}">${d.title}</a>
+            <div class="muted small"><code>${d.code}</code></div>`,
+      },
+      { head: t('dataset.openTier'), cell: (d) => tierBadge(v, d.openTier) },
+      { head: t('dataset.modified'), cell: (d) => formatDate(d.modified, v.lang) },
+      {
+        head: t('console.version'),
+        align: 'num',
+        cell: (d) => (d.versionNumber ? `v${d.versionNumber}` : '—'),
+      },
+    ],
+    rows: items,
+  });
 }
 
 export function departmentPage(v: View, d: DepartmentData, flash?: string): Html {
@@ -286,27 +279,16 @@ export interface Change {
 function diffTable(v: View, changes: Change[]): Html {
   const { t } = v;
   if (!changes.length) return html`<p class="muted">${t('versions.noChanges')}</p>`;
-  return html`<div class="table-scroll">
-    <table class="data-table diff">
-      <thead>
-        <tr>
-          <th scope="col">${t('versions.field')}</th>
-          <th scope="col">${t('versions.before')}</th>
-          <th scope="col">${t('versions.after')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${changes.map(
-          (c) =>
-            html`<tr>
-              <th scope="row">${fieldName(v, c.field)}</th>
-              <td><del>${show(c.before)}</del></td>
-              <td><ins>${show(c.after)}</ins></td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    scroll: true,
+    variant: 'diff',
+    columns: [
+      { head: t('versions.field'), rowHeader: true, cell: (c) => fieldName(v, c.field) },
+      { head: t('versions.before'), cell: (c) => html`<del>${show(c.before)}</del>` },
+      { head: t('versions.after'), cell: (c) => html`<ins>${show(c.after)}</ins>` },
+    ],
+    rows: changes,
+  });
 }
 
 export interface DetailData {
