@@ -117,6 +117,8 @@ describe('npm start: demo catalogue on an empty embedded database, loaded once',
     const list1 = await api(first.url, 'GET', '/api/v1/datasets?pageSize=1');
     const orgs1 = await api(first.url, 'GET', '/api/v1/organisations');
     await first.stop();
+    // Node prints process warnings (Fastify's deprecations among them) as `(node:pid) [CODE] …Warning`.
+    assert.doesNotMatch(first.output(), /\(node:\d+\).*Warning/, 'no deprecation or other warning at start');
     assert.ok(list1.body.total >= 50, `demo datasets published: ${list1.body.total}`);
     assert.ok(orgs1.body.total >= 10);
     const second = await serve({ KAIFANG_DATA_DIR: dir }, '--demo');
