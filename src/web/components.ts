@@ -1,4 +1,5 @@
 import {
+  escapeHtml,
   findTerm,
   openTiers,
   themes,
@@ -164,6 +165,8 @@ export interface Column<R> {
   align?: 'num' | 'center';
   /** The column that names the row: its cells are row headers (`<th scope="row">`). */
   rowHeader?: boolean;
+  /** Neighbouring columns with the same group share a header above their own (`scope="colgroup"`). */
+  group?: string;
 }
 
 export interface TableOptions<R> {
@@ -179,8 +182,8 @@ export interface TableOptions<R> {
    */
   scroll?: true | { labelledBy: string } | { label: string };
   rowClass?: (row: R) => string;
-  /** Rows after the body, e.g. totals (`<tfoot>`). */
-  foot?: Html;
+  /** Rows after the body, drawn by the same columns: totals (`<tfoot>`). */
+  footRows?: readonly R[];
 }
 
 /**
@@ -189,35 +192,34 @@ export interface TableOptions<R> {
  */
 export function dataTable<R>(o: TableOptions<R>): Html {
   const columns = o.columns.filter((c): c is Column<R> => !!c);
-  const cls = (c: Column<R>) => (c.align ? html` class="${c.align}"` : '');
   const caption = o.caption
     ? html`<caption${o.caption.id ? html` id="${o.caption.id}"` : ''}${o.caption.hidden ? html` class="visually-hidden"` : ''}>
         ${o.caption.text}
       </caption>`
     : '';
+  const rows = (list: readonly R[]) =>
+    list.map(
+      (row, i) =>
+        html`<tr${o.rowClass ? html` class="${o.rowClass(row)}"` : ''}>
+          ${columns.map((c) =>
+            c.rowHeader
+              ? cell('th', c.cell(row, i), { scope: 'row', class: c.align })
+              : cell('td', c.cell(row, i), { class: c.align }),
+          )}
+        </tr>`,
+    );
   const table = html`<table class="data-table${o.variant ? ` ${o.variant}` : ''}">
     ${caption}
     <thead>
-      <tr>
-        ${columns.map((c) => html`<th scope="col" ${cls(c)}>${c.head}</th>`)}
-      </tr>
+      ${headRows(columns)}
     </thead>
     <tbody>
-      ${o.rows.map(
-        (row, i) =>
-          html`<tr${o.rowClass ? html` class="${o.rowClass(row)}"` : ''}>
-            ${columns.map((c) =>
-              c.rowHeader
-                ? html`<th scope="row" ${cls(c)}>${c.cell(row, i)}</th>`
-                : html`<td${cls(c)}>${c.cell(row, i)}</td>`,
-            )}
-          </tr>`,
-      )}
+      ${rows(o.rows)}
     </tbody>
     ${
-      o.foot
+      o.footRows
         ? html`<tfoot>
-            ${o.foot}
+            ${rows(o.footRows)}
           </tfoot>`
         : ''
     }
@@ -229,4 +231,44 @@ export function dataTable<R>(o: TableOptions<R>): Html {
       ? html`aria-labelledby="${o.scroll.labelledBy}"`
       : html`aria-label="${o.scroll.label}"`;
   return html`<div class="table-scroll" tabindex="0" role="region" ${name}>${table}</div>`;
+}
+
+/** One header row, or two when columns are grouped: group headers above, the others spanning both. */
+function headRows<R>(columns: Column<R>[]): Html {
+  if (!columns.some((c) => c.group)) {
+    return html`<tr>
+      ${columns.map((c) => cell('th', c.head, { scope: 'col', class: c.align }))}
+    </tr>`;
+  }
+  const top: Html[] = [];
+  for (let i = 0; i < columns.length;) {
+    const c = columns[i]!;
+    let span = 1;
+    while (c.group && columns[i + span]?.group === c.group) span++;
+    top.push(
+      c.group
+        ? cell('th', c.group, { scope: 'colgroup', colspan: span })
+        : cell('th', c.head, { scope: 'col', rowspan: 2, class: c.align }),
+    );
+    i += span;
+  }
+  return html`<tr>
+      ${top}
+    </tr>
+    <tr>
+      ${columns.filter((c) => c.group).map((c) => cell('th', c.head, { scope: 'col', class: c.align }))}
+    </tr>`;
+}
+
+/** A header or data cell with its attributes, written out in one piece (no stray spaces). */
+function cell(
+  tag: 'th' | 'td',
+  content: Renderable,
+  attrs: Record<string, string | number | undefined>,
+): Html {
+  const list = Object.entries(attrs)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => ` ${name}="${escapeHtml(String(value))}"`)
+    .join('');
+  return html`${trusted(`<${tag}${list}>`)}${content}${trusted(`</${tag}>`)}`;
 }

@@ -381,53 +381,43 @@ export function authorityPage(v: View, rows: AuthorityRow[]): Html {
     ) as Record<OpenTier, number>,
     total: rows.reduce((n, r) => n + r.total, 0),
   };
-  const cells = (r: {
-    status: Record<DatasetStatus, number>;
-    tier: Record<OpenTier, number>;
-    total: number;
-  }) =>
-    html` ${datasetStatuses.map((s) => html`<td class="num">${count(v, r.status[s])}</td>`)}
-      ${openTiers.terms.map((term) => html`<td class="num">${count(v, r.tier[term.code as OpenTier])}</td>`)}
-      <td class="num"><strong>${count(v, r.total)}</strong></td>`;
   const body = html`<h1>${t('authority.title')}</h1>
     <p class="lead">${t('authority.lead')}</p>
-    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="authority-caption">
-      <table class="data-table">
-        <caption id="authority-caption">
-          ${t('authority.caption')}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" rowspan="2">${t('authority.department')}</th>
-            <th scope="colgroup" colspan="4">${t('authority.byStatus')}</th>
-            <th scope="colgroup" colspan="3">${t('authority.byTier')}</th>
-            <th scope="col" rowspan="2" class="num">${t('authority.total')}</th>
-          </tr>
-          <tr>
-            ${datasetStatuses.map((s) => html`<th scope="col" class="num">${t(`status.${s}`)}</th>`)}
-            ${openTiers.terms.map((term) => html`<th scope="col" class="num">${term.label[v.lang]}</th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (r) =>
-              html`<tr>
-                <th scope="row">
-                  <a href="${link(`/organisations/${encodeURIComponent(r.organisation.orgCode)}`)}"
-                    >${orgName(v, r.organisation)}</a
-                  >
-                </th>
-                ${cells(r)}
-              </tr>`,
-          )}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">${t('authority.total')}</th>
-            ${cells(totals)}
-          </tr>
-        </tfoot>
-      </table>
-    </div>`;
+    ${dataTable<Omit<AuthorityRow, 'organisation'> & { organisation?: Organisation }>({
+      scroll: { labelledBy: 'authority-caption' },
+      caption: { text: t('authority.caption'), id: 'authority-caption' },
+      columns: [
+        {
+          head: t('authority.department'),
+          rowHeader: true,
+          // The totals row (the footer) has no organisation.
+          cell: (r) =>
+            r.organisation
+              ? html`<a href="${link(`/organisations/${encodeURIComponent(r.organisation.orgCode)}`)}"
+                  >${orgName(v, r.organisation)}</a
+                >`
+              : t('authority.total'),
+        },
+        ...datasetStatuses.map((s) => ({
+          head: t(`status.${s}`),
+          group: t('authority.byStatus'),
+          align: 'num' as const,
+          cell: (r: Pick<AuthorityRow, 'status'>) => count(v, r.status[s]),
+        })),
+        ...openTiers.terms.map((term) => ({
+          head: term.label[v.lang],
+          group: t('authority.byTier'),
+          align: 'num' as const,
+          cell: (r: Pick<AuthorityRow, 'tier'>) => count(v, r.tier[term.code as OpenTier]),
+        })),
+        {
+          head: t('authority.total'),
+          align: 'num',
+          cell: (r) => html`<strong>${count(v, r.total)}</strong>`,
+        },
+      ],
+      rows,
+      footRows: [totals],
+    })}`;
   return consolePage(v, { title: t('authority.title'), tab: 'authority', body });
 }
