@@ -11,6 +11,17 @@ import { startCluster } from './helpers/pg-cluster.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 
+// The tests run on the project's runtime (ADR 0024): the Node 24 that `npm ci` installs, also when
+// this script was started by an older `node` (`node test/run.js file…` on the machine's Node 20).
+const nodeBin =
+  Number(process.versions.node.split('.')[0]) >= 24
+    ? process.execPath
+    : path.join(root, 'node_modules', '.bin', 'node');
+if (!fs.existsSync(nodeBin)) {
+  console.error(`# the tests need Node.js 24 or later (this is ${process.version}); run \`npm ci\` first`);
+  process.exit(1);
+}
+
 function findFiles(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
@@ -38,7 +49,7 @@ const stopCluster = () => cluster?.stop();
 process.on('SIGINT', () => { stopCluster(); process.exit(130); });
 
 const files = args.length ? args : findFiles(path.join(root, 'test')).sort();
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+const child = spawn(nodeBin, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   cwd: root,
   env,
   stdio: 'inherit',

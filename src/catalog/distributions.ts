@@ -15,6 +15,7 @@ import {
   type Distribution,
   type DistributionInput,
   type IngestStatus,
+  isUuid,
 } from '../core/index.ts';
 import { appendAudit, canEditOrgData, requireActor } from '../identity/index.ts';
 import type { Context, Schema } from '../platform/index.ts';
@@ -105,7 +106,7 @@ export async function listDistributions(
 }
 
 export async function getDistribution(ctx: Context, actor: Actor | null, id: string): Promise<Distribution> {
-  const r = /^[0-9a-f-]{36}$/i.test(id)
+  const r = isUuid(id)
     ? await ctx.db.selectFrom('distribution').selectAll().where('id', '=', id).executeTakeFirst()
     : undefined;
   if (!r) throw notFound('Distribution', '资源');

@@ -42,7 +42,6 @@ export {
   reindexAll,
   compactSearchIndex,
   highlight,
-  escapeHtml,
   type Highlight,
   type ReindexResult,
 } from './search/index.ts';

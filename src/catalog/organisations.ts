@@ -9,6 +9,7 @@ import {
   type AdminLevel,
   type Organisation,
   type OrganisationInput,
+  isUuid,
 } from '../core/index.ts';
 import { appendAudit, assertCan, canManageOrganisations, requireActor } from '../identity/index.ts';
 import type { Context, Kdb, Schema } from '../platform/index.ts';
@@ -49,11 +50,11 @@ export async function listOrganisations(db: Kdb): Promise<(Organisation & { data
 }
 
 export async function getOrganisation(db: Kdb, idOrCode: string): Promise<Organisation> {
-  const isUuid = /^[0-9a-f-]{36}$/i.test(idOrCode);
+  const byId = isUuid(idOrCode);
   const r = await db
     .selectFrom('organisation')
     .selectAll()
-    .where(isUuid ? 'id' : 'org_code', '=', idOrCode)
+    .where(byId ? 'id' : 'org_code', '=', idOrCode)
     .executeTakeFirst();
   if (!r) throw notFound('Organisation', '部门');
   return toOrganisation(r);

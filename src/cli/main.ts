@@ -22,10 +22,11 @@ import { dataJobHandlers } from '../data/index.ts';
  * database (PGlite is single-process), so `kaifang token create` works next to `npm start`.
  */
 async function run(name: string, args: Args): Promise<void> {
-  const config = loadConfig();
+  // The command line logs warnings and errors only, unless LOG_LEVEL says otherwise.
+  const config = loadConfig(undefined, { logLevel: 'warn' });
   let ctx;
   try {
-    ctx = await openContext({ ...config, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+    ctx = await openContext(config);
   } catch (err) {
     if (!(err instanceof EmbeddedDatabaseBusy)) throw err;
     process.exitCode = await callAdminSocket(config.dataDir, name, args);
@@ -119,7 +120,11 @@ program
   .description('apply pending database migrations')
   .action(async () => {
     const config = loadConfig();
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      pool: config.databasePool,
+    });
     try {
       const applied = await migrate(database, (name) => console.error(`applied ${name}`));
       console.log(applied.length ? `${applied.length} migration(s) applied` : 'database is up to date');
@@ -149,8 +154,9 @@ program
   .option('--org <orgCodeOrId>', 'organisation (required for department users)')
   .option('--name <name>')
   .option('--password <password>', 'omit for token-only accounts; or set KAIFANG_PASSWORD')
+  // Resolved here, in the command's own process: the handler may run inside the server (admin socket).
   .action((opts: Args) =>
-    run('user-add', { ...opts, password: opts.password ?? process.env.KAIFANG_PASSWORD }),
+    run('user-add', { ...opts, password: opts.password ?? loadConfig().cliPassword ?? undefined }),
   );
 
 program

@@ -20,6 +20,8 @@ export {
 } from './validation.ts';
 export { canonicalJson } from './canonical-json.ts';
 export { textHazard, valueHazards, hazardError, type TextHazard } from './text-hygiene.ts';
+export { UUID, isUuid } from './identifiers.ts';
+export { escapeHtml } from './escape-html.ts';
 export * from './workflow/index.ts';
 export {
   openTierLabel,

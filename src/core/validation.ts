@@ -5,10 +5,10 @@ import { validationFailed } from './errors.ts';
 import type { DatasetInput, FieldError, Label, UpdateFrequency } from './types.ts';
 import { findTerm, licences, normaliseUpdateFrequency, themes, formats } from './vocabularies/index.ts';
 import { reasonErrors } from './workflow/reasons.ts';
+import { isUuid } from './identifiers.ts';
 
 // TypeBox leaves string formats to the host; these are the ones the schemas use.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', (v) => UUID.test(v));
+if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', isUuid);
 if (!FormatRegistry.Has('date'))
   FormatRegistry.Set('date', (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)));
 if (!FormatRegistry.Has('uri'))

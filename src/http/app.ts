@@ -32,8 +32,9 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
     // Long path parameters reach the route schema and get a 400 naming the parameter, not a bare 414.
-    maxParamLength: 1000,
-    trustProxy: process.env.KAIFANG_TRUST_PROXY === '1',
+    // Router options go under routerOptions: at the top level Fastify 5 warns (FSTDEP022) on every start.
+    routerOptions: { maxParamLength: 1000 },
+    trustProxy: ctx.config.trustProxy,
     // Malformed URLs and requests Fastify cannot parse answer in the API's error shape too.
     frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
     clientErrorHandler,
@@ -59,7 +60,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   registerInputHygiene(app);
   await registerSecurityHeaders(app, ctx.config.baseUrl);
   await app.register(rateLimit, {
-    max: Number(process.env.KAIFANG_RATE_LIMIT ?? 1200),
+    max: ctx.config.rateLimitPerMinute,
     timeWindow: '1 minute',
     keyGenerator: (req) => req.actor?.userId ?? req.ip,
     hook: 'preHandler',

@@ -1,18 +1,86 @@
 import path from 'node:path';
 
+/**
+ * Every environment variable Kaifang reads, and the only place that reads them: a value is checked
+ * here, once, so that a bad one stops the server at start with its name instead of surfacing later
+ * as NaN or a silent default. The AWS SDK reads its own credential variables (AWS_ACCESS_KEY_ID,
+ * AWS_PROFILE, …); they never pass through Kaifang.
+ */
+export const CONFIG_VARIABLES = [
+  'PORT',
+  'HOST',
+  'KAIFANG_DATA_DIR',
+  'DATABASE_URL',
+  'KAIFANG_DB_POOL',
+  'KAIFANG_BLOB_URL',
+  'AWS_REGION',
+  'KAIFANG_DEMO',
+  'KAIFANG_BASE_URL',
+  'KAIFANG_TRUST_PROXY',
+  'KAIFANG_BODY_LIMIT',
+  'KAIFANG_RATE_LIMIT',
+  'LOG_LEVEL',
+  'NODE_ENV',
+  'KAIFANG_PASSWORD',
+  'KAIFANG_APPLICATION_DEADLINE_DAYS',
+  'KAIFANG_SHARING_DEADLINE_DAYS',
+  'KAIFANG_REMINDER_DAYS',
+  'KAIFANG_LIST_UNOPENED',
+  'KAIFANG_EXTRA_HOLIDAYS',
+  'KAIFANG_EXTRA_WORKDAYS',
+  'KAIFANG_UPLOAD_MAX_BYTES',
+  'KAIFANG_MAX_COLUMNS',
+  'KAIFANG_XLSX_MAX_UNCOMPRESSED',
+  'KAIFANG_XLSX_MAX_RATIO',
+  'KAIFANG_INGEST_MEMORY',
+  'KAIFANG_READ_MEMORY',
+  'KAIFANG_QUERY_MEMORY',
+  'KAIFANG_QUERY_THREADS',
+  'KAIFANG_QUERY_TIMEOUT_MS',
+  'KAIFANG_QUERY_MAX_ROWS',
+  'KAIFANG_QUERY_CONCURRENCY',
+  'KAIFANG_JOB_TIMEOUT_MS',
+  'KAIFANG_STALE_JOB_MS',
+  'KAIFANG_ALLOW_LOOPBACK_FETCH',
+  'KAIFANG_QUERY_PROCESS_MEMORY',
+  'KAIFANG_QUERY_GRACE_MS',
+  'KAIFANG_QUERY_MAX_STRING',
+  'KAIFANG_QUERY_MAX_RESULT_BYTES',
+  'KAIFANG_QUERY_ANONYMOUS_CONCURRENCY',
+  'KAIFANG_QUERY_PER_CALLER',
+  'KAIFANG_CORS_ORIGINS',
+  'KAIFANG_DEADLINE_PRESET',
+  'KAIFANG_DEMAND_DEADLINE_DAYS',
+  'KAIFANG_CORRECTION_DEADLINE_DAYS',
+] as const;
+export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+
+/** Connections to a PostgreSQL server when KAIFANG_DB_POOL is not set (also for tests' own databases). */
+export const DEFAULT_DATABASE_POOL = 10;
+
 /** Everything an installation can set, from the environment (design §4). */
 export interface Config {
   port: number;
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** Connections to the PostgreSQL server (search uses two at once, ADR 0019). */
+  databasePool: number;
   blobUrl: string;
+  /** Region for an s3:// blob URL that names none in its `region` parameter. */
+  s3Region: string;
   demo: boolean;
   baseUrl: string;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy only). */
+  trustProxy: boolean;
   logLevel: string;
   /** JSON bodies larger than this are refused before parsing. */
   bodyLimitBytes: number;
+  /** Requests per minute per user or IP address. */
+  rateLimitPerMinute: number;
   production: boolean;
+  /** `kaifang user add` without --password takes this (keeps it out of the shell history). */
+  cliPassword: string | null;
   /** Deadlines and listing rules of tiered access (applications, sharing requests). */
   workflow: WorkflowConfig;
   /** Uploads, ingestion, the query sandbox and the job queue (the data plane). */
@@ -29,47 +97,121 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const NODE_ENVS = ['production', 'development', 'test'];
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const problems: string[] = [];
-  const port = parseIntIn(env.PORT ?? '8080', 0, 65535, 'PORT', problems);
-  const host = env.HOST ?? '127.0.0.1';
-  const dataDir = path.resolve(env.KAIFANG_DATA_DIR ?? './data');
-  const databaseUrl = env.DATABASE_URL?.trim() || null;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${redact(databaseUrl)}")`);
+/**
+ * Reads the environment through the names above only (the type says so), and collects every
+ * problem before reporting, so one start names all the offending variables at once.
+ */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  raw(name: ConfigVariable): string | undefined {
+    return this.env[name];
   }
-  const blobUrl = env.KAIFANG_BLOB_URL?.trim() || `file://${path.join(dataDir, 'blobs')}`;
+
+  text(name: ConfigVariable, fallback: string, valid: RegExp, rule: string): string {
+    const v = this.env[name] ?? fallback;
+    if (!valid.test(v)) this.problem(name, rule, v);
+    return v;
+  }
+
+  oneOf(name: ConfigVariable, fallback: string, values: string[]): string {
+    return this.text(
+      name,
+      fallback,
+      new RegExp(`^(${values.join('|')})$`),
+      `must be one of ${values.join(', ')}`,
+    );
+  }
+
+  int(name: ConfigVariable, fallback: number, min: number, max: number): number {
+    const raw = this.env[name] ?? String(fallback);
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || n < min || n > max) {
+      this.problem(name, `must be an integer between ${min} and ${max}`, raw);
+      return min;
+    }
+    return n;
+  }
+
+  bool(name: ConfigVariable): boolean {
+    const raw = this.env[name] ?? '0';
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
+    this.problem(name, 'must be 1 or 0', raw);
+    return false;
+  }
+
+  problem(name: ConfigVariable, rule: string, got?: string): void {
+    this.problems.push(got === undefined ? `${name} ${rule}` : `${name} ${rule} (got "${got}")`);
+  }
+}
+
+/**
+ * The configuration from the environment. `defaults.logLevel` is the level when LOG_LEVEL is unset
+ * (the command line is quieter than the server).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: { logLevel?: string } = {},
+): Config {
+  const r = new EnvReader(env);
+  const port = r.int('PORT', 8080, 0, 65535);
+  const host = r.text('HOST', '127.0.0.1', /^[A-Za-z0-9.:%[\]-]+$/, 'must be a host name or IP address');
+  const dataDirRaw = r.raw('KAIFANG_DATA_DIR') ?? './data';
+  if (!dataDirRaw.trim()) r.problem('KAIFANG_DATA_DIR', 'must be a directory path', dataDirRaw);
+  const dataDir = path.resolve(dataDirRaw);
+  const databaseUrl = r.raw('DATABASE_URL')?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    r.problem('DATABASE_URL', 'must start with postgres:// or postgresql://', redact(databaseUrl));
+  const databasePool = r.int('KAIFANG_DB_POOL', DEFAULT_DATABASE_POOL, 1, 1000);
+  const blobUrl = r.raw('KAIFANG_BLOB_URL')?.trim() || `file://${path.join(dataDir, 'blobs')}`;
   if (!/^(file|s3):\/\//.test(blobUrl))
-    problems.push('KAIFANG_BLOB_URL must be s3://bucket/prefix or a file:// URL');
-  const demo = parseBool(env.KAIFANG_DEMO ?? '0', 'KAIFANG_DEMO', problems);
-  const baseUrl = (env.KAIFANG_BASE_URL ?? `http://${host}:${port}`).replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(baseUrl)) problems.push('KAIFANG_BASE_URL must be an http(s) URL');
-  const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  const bodyLimitBytes = parseIntIn(
-    env.KAIFANG_BODY_LIMIT ?? String(1024 * 1024),
-    1024,
-    1024 ** 3,
-    'KAIFANG_BODY_LIMIT',
-    problems,
+    r.problem('KAIFANG_BLOB_URL', 'must be s3://bucket/prefix or a file:// URL', redact(blobUrl));
+  const s3Region = r.text(
+    'AWS_REGION',
+    'us-east-1',
+    /^[a-z0-9-]+$/i,
+    'must be a region name such as cn-north-1',
   );
-  const production = env.NODE_ENV === 'production';
-  const workflow = loadWorkflowConfig(env, problems);
-  const data = loadDataConfig(env, problems);
-  const corsOrigins = parseOrigins(env.KAIFANG_CORS_ORIGINS ?? '*', problems);
-  if (problems.length) throw new ConfigError(problems);
+  const demo = r.bool('KAIFANG_DEMO');
+  const baseUrl = r
+    .text('KAIFANG_BASE_URL', `http://${host}:${port}`, /^https?:\/\//, 'must be an http(s) URL')
+    .replace(/\/+$/, '');
+  const trustProxy = r.bool('KAIFANG_TRUST_PROXY');
+  const logLevel = r.oneOf('LOG_LEVEL', defaults.logLevel ?? 'info', LOG_LEVELS);
+  const bodyLimitBytes = r.int('KAIFANG_BODY_LIMIT', 1024 * 1024, 1024, 1024 ** 3);
+  const rateLimitPerMinute = r.int('KAIFANG_RATE_LIMIT', 1200, 1, 1_000_000);
+  const nodeEnv = r.raw('NODE_ENV');
+  // A misspelt NODE_ENV (`prod`) would silently run without production's safeguards.
+  if (nodeEnv !== undefined) r.oneOf('NODE_ENV', nodeEnv, NODE_ENVS);
+  const production = nodeEnv === 'production';
+  const cliPassword = r.raw('KAIFANG_PASSWORD') ?? null;
+  if (cliPassword !== null && !cliPassword.trim())
+    r.problem('KAIFANG_PASSWORD', 'must not be empty (unset it for a token-only account)');
+  const workflow = loadWorkflowConfig(r);
+  const data = loadDataConfig(r);
+  const corsOrigins = parseOrigins(r);
+  if (r.problems.length) throw new ConfigError(r.problems);
   return {
     port,
     host,
     dataDir,
     databaseUrl,
+    databasePool,
     blobUrl,
+    s3Region,
     demo,
     baseUrl,
+    trustProxy,
     logLevel,
     bodyLimitBytes,
+    rateLimitPerMinute,
     production,
+    cliPassword,
     workflow,
     data,
     corsOrigins,
@@ -77,35 +219,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** `*`, `none`, or comma-separated origins such as `https://app.example.cn`. */
-function parseOrigins(raw: string, problems: string[]): string[] {
-  const list = raw
+function parseOrigins(r: EnvReader): string[] {
+  const list = (r.raw('KAIFANG_CORS_ORIGINS') ?? '*')
     .split(',')
     .map((o) => o.trim().replace(/\/+$/, ''))
     .filter(Boolean);
   if (list.length === 1 && list[0].toLowerCase() === 'none') return [];
   const bad = list.filter((o) => o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o));
   if (bad.length)
-    problems.push(
-      `KAIFANG_CORS_ORIGINS must be *, none, or origins like https://app.example.cn (bad: ${bad.join(', ')})`,
+    r.problem(
+      'KAIFANG_CORS_ORIGINS',
+      `must be *, none, or origins like https://app.example.cn (bad: ${bad.join(', ')})`,
     );
   return list;
-}
-
-function parseIntIn(raw: string, min: number, max: number, name: string, problems: string[]): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) {
-    problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-    return min;
-  }
-  return n;
-}
-
-function parseBool(raw: string, name: string, problems: string[]): boolean {
-  const v = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
-  problems.push(`${name} must be 1 or 0 (got "${raw}")`);
-  return false;
 }
 
 /** Connection strings carry passwords; never echo them whole. */
@@ -146,38 +272,37 @@ export const DEADLINE_PRESETS = {
   beijing: { application: w(5), sharing: w(3), demand: w(10), correction: w(5) },
   guangdong: { application: w(5), sharing: w(5), demand: w(10), correction: w(5) },
 } satisfies Record<string, Rules>;
-const DEADLINE_KEYS: Record<DeadlineWorkflow, string> = {
+const DEADLINE_KEYS: Record<DeadlineWorkflow, ConfigVariable> = {
   application: 'KAIFANG_APPLICATION_DEADLINE_DAYS',
   sharing: 'KAIFANG_SHARING_DEADLINE_DAYS',
   demand: 'KAIFANG_DEMAND_DEADLINE_DAYS',
   correction: 'KAIFANG_CORRECTION_DEADLINE_DAYS',
 };
 /** `KAIFANG_DEADLINE_PRESET`, then each `KAIFANG_<WORKFLOW>_DEADLINE_DAYS` as `5`, `5 working` or `3 calendar`. */
-function loadDeadlines(
-  env: NodeJS.ProcessEnv,
-  problems: string[],
-): Pick<WorkflowConfig, 'deadlinePreset' | 'deadlines'> {
-  const preset = (env.KAIFANG_DEADLINE_PRESET ?? 'national').trim().toLowerCase();
+function loadDeadlines(r: EnvReader): Pick<WorkflowConfig, 'deadlinePreset' | 'deadlines'> {
+  const preset = (r.raw('KAIFANG_DEADLINE_PRESET') ?? 'national').trim().toLowerCase();
   if (!Object.hasOwn(DEADLINE_PRESETS, preset))
-    problems.push(`KAIFANG_DEADLINE_PRESET must be one of ${Object.keys(DEADLINE_PRESETS).join(', ')}`);
+    r.problem(
+      'KAIFANG_DEADLINE_PRESET',
+      `must be one of ${Object.keys(DEADLINE_PRESETS).join(', ')}`,
+      preset,
+    );
   const base: Rules = DEADLINE_PRESETS[preset as DeadlinePreset] ?? DEADLINE_PRESETS.national;
   const deadlines = { ...base };
-  for (const [flow, name] of Object.entries(DEADLINE_KEYS) as [DeadlineWorkflow, string][]) {
-    const raw = env[name]?.trim();
+  for (const [flow, name] of Object.entries(DEADLINE_KEYS) as [DeadlineWorkflow, ConfigVariable][]) {
+    const raw = r.raw(name)?.trim();
     if (!raw) continue;
     const m = /^(\d{1,2})(?:\s+(working|calendar))?$/.exec(raw);
     if (!m || Number(m[1]) < 1 || Number(m[1]) > 60)
-      problems.push(
-        `${name} must be 1–60 days, optionally followed by "working" or "calendar" (got "${raw}")`,
-      );
+      r.problem(name, 'must be 1–60 days, optionally followed by "working" or "calendar"', raw);
     else deadlines[flow] = { days: Number(m[1]), unit: (m[2] as 'working' | 'calendar') ?? 'working' };
   }
   return { deadlinePreset: preset as DeadlinePreset, deadlines };
 }
 
-function loadWorkflowConfig(env: NodeJS.ProcessEnv, problems: string[]): WorkflowConfig {
-  const dates = (name: string) => {
-    const list = (env[name] ?? '')
+function loadWorkflowConfig(r: EnvReader): WorkflowConfig {
+  const dates = (name: ConfigVariable) => {
+    const list = (r.raw(name) ?? '')
       .split(',')
       .map((d) => d.trim())
       .filter(Boolean);
@@ -187,18 +312,17 @@ function loadWorkflowConfig(env: NodeJS.ProcessEnv, problems: string[]): Workflo
         Number.isNaN(Date.parse(d)) ||
         new Date(d).toISOString().slice(0, 10) !== d,
     );
-    if (bad.length)
-      problems.push(`${name} must be comma-separated YYYY-MM-DD dates (bad: ${bad.join(', ')})`);
+    if (bad.length) r.problem(name, `must be comma-separated YYYY-MM-DD dates (bad: ${bad.join(', ')})`);
     return list;
   };
-  const rules = loadDeadlines(env, problems);
+  const rules = loadDeadlines(r);
   return {
     // Kept for callers that read the day counts alone; the unit is in `deadlines`.
     applicationDeadlineDays: rules.deadlines.application.days,
     sharingDeadlineDays: rules.deadlines.sharing.days,
     ...rules,
-    reminderDays: parseIntIn(env.KAIFANG_REMINDER_DAYS ?? '1', 0, 30, 'KAIFANG_REMINDER_DAYS', problems),
-    listUnopened: parseBool(env.KAIFANG_LIST_UNOPENED ?? '0', 'KAIFANG_LIST_UNOPENED', problems),
+    reminderDays: r.int('KAIFANG_REMINDER_DAYS', 1, 0, 30),
+    listUnopened: r.bool('KAIFANG_LIST_UNOPENED'),
     extraHolidays: dates('KAIFANG_EXTRA_HOLIDAYS'),
     extraWorkdays: dates('KAIFANG_EXTRA_WORKDAYS'),
   };
@@ -229,81 +353,32 @@ export interface DataConfig extends QueryGuardConfig {
   allowLoopbackFetch: boolean;
 }
 
-function loadDataConfig(env: NodeJS.ProcessEnv, problems: string[]): DataConfig {
-  const memory = (name: string, fallback: string) => {
-    const v = (env[name] ?? fallback).trim();
-    if (!/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i.test(v))
-      problems.push(`${name} must be a size such as 512MB or 2GB (got "${v}")`);
-    return v;
-  };
+function loadDataConfig(r: EnvReader): DataConfig {
+  const memory = (name: ConfigVariable, fallback: string) =>
+    r
+      .text(
+        name,
+        fallback,
+        /^\s*\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)\s*$/i,
+        'must be a size such as 512MB or 2GB',
+      )
+      .trim();
   return {
-    ...loadQueryGuardConfig(env, problems, memory),
-    uploadMaxBytes: parseIntIn(
-      env.KAIFANG_UPLOAD_MAX_BYTES ?? String(1024 ** 3),
-      1024,
-      1024 ** 4,
-      'KAIFANG_UPLOAD_MAX_BYTES',
-      problems,
-    ),
-    maxColumns: parseIntIn(env.KAIFANG_MAX_COLUMNS ?? '2000', 1, 20000, 'KAIFANG_MAX_COLUMNS', problems),
-    xlsxMaxUncompressedBytes: parseIntIn(
-      env.KAIFANG_XLSX_MAX_UNCOMPRESSED ?? String(512 * 1024 ** 2),
-      1024,
-      1024 ** 4,
-      'KAIFANG_XLSX_MAX_UNCOMPRESSED',
-      problems,
-    ),
-    xlsxMaxRatio: parseIntIn(
-      env.KAIFANG_XLSX_MAX_RATIO ?? '200',
-      2,
-      100000,
-      'KAIFANG_XLSX_MAX_RATIO',
-      problems,
-    ),
+    ...loadQueryGuardConfig(r, memory),
+    uploadMaxBytes: r.int('KAIFANG_UPLOAD_MAX_BYTES', 1024 ** 3, 1024, 1024 ** 4),
+    maxColumns: r.int('KAIFANG_MAX_COLUMNS', 2000, 1, 20000),
+    xlsxMaxUncompressedBytes: r.int('KAIFANG_XLSX_MAX_UNCOMPRESSED', 512 * 1024 ** 2, 1024, 1024 ** 4),
+    xlsxMaxRatio: r.int('KAIFANG_XLSX_MAX_RATIO', 200, 2, 100000),
     ingestMemory: memory('KAIFANG_INGEST_MEMORY', '512MB'),
     readMemory: memory('KAIFANG_READ_MEMORY', '512MB'),
     queryMemory: memory('KAIFANG_QUERY_MEMORY', '256MB'),
-    queryThreads: parseIntIn(env.KAIFANG_QUERY_THREADS ?? '2', 1, 256, 'KAIFANG_QUERY_THREADS', problems),
-    queryTimeoutMs: parseIntIn(
-      env.KAIFANG_QUERY_TIMEOUT_MS ?? '10000',
-      100,
-      3600000,
-      'KAIFANG_QUERY_TIMEOUT_MS',
-      problems,
-    ),
-    queryMaxRows: parseIntIn(
-      env.KAIFANG_QUERY_MAX_ROWS ?? '10000',
-      1,
-      1000000,
-      'KAIFANG_QUERY_MAX_ROWS',
-      problems,
-    ),
-    queryConcurrency: parseIntIn(
-      env.KAIFANG_QUERY_CONCURRENCY ?? '4',
-      1,
-      256,
-      'KAIFANG_QUERY_CONCURRENCY',
-      problems,
-    ),
-    jobTimeoutMs: parseIntIn(
-      env.KAIFANG_JOB_TIMEOUT_MS ?? String(60 * 60 * 1000),
-      1000,
-      7 * 24 * 3600 * 1000,
-      'KAIFANG_JOB_TIMEOUT_MS',
-      problems,
-    ),
-    staleJobMs: parseIntIn(
-      env.KAIFANG_STALE_JOB_MS ?? '60000',
-      1000,
-      24 * 3600 * 1000,
-      'KAIFANG_STALE_JOB_MS',
-      problems,
-    ),
-    allowLoopbackFetch: parseBool(
-      env.KAIFANG_ALLOW_LOOPBACK_FETCH ?? '0',
-      'KAIFANG_ALLOW_LOOPBACK_FETCH',
-      problems,
-    ),
+    queryThreads: r.int('KAIFANG_QUERY_THREADS', 2, 1, 256),
+    queryTimeoutMs: r.int('KAIFANG_QUERY_TIMEOUT_MS', 10000, 100, 3600000),
+    queryMaxRows: r.int('KAIFANG_QUERY_MAX_ROWS', 10000, 1, 1000000),
+    queryConcurrency: r.int('KAIFANG_QUERY_CONCURRENCY', 4, 1, 256),
+    jobTimeoutMs: r.int('KAIFANG_JOB_TIMEOUT_MS', 60 * 60 * 1000, 1000, 7 * 24 * 3600 * 1000),
+    staleJobMs: r.int('KAIFANG_STALE_JOB_MS', 60000, 1000, 24 * 3600 * 1000),
+    allowLoopbackFetch: r.bool('KAIFANG_ALLOW_LOOPBACK_FETCH'),
   };
 }
 
@@ -328,13 +403,12 @@ export interface QueryGuardConfig {
 }
 
 function loadQueryGuardConfig(
-  env: NodeJS.ProcessEnv,
-  problems: string[],
-  memory: (name: string, fallback: string) => string,
+  r: EnvReader,
+  memory: (name: ConfigVariable, fallback: string) => string,
 ): QueryGuardConfig {
-  const int = (name: string, fallback: number, min: number, max: number) =>
-    parseIntIn(env[name] ?? String(fallback), min, max, name, problems);
-  const total = Number(env.KAIFANG_QUERY_CONCURRENCY ?? 4);
+  const int = (name: ConfigVariable, fallback: number, min: number, max: number) =>
+    r.int(name, fallback, min, max);
+  const total = Number(r.raw('KAIFANG_QUERY_CONCURRENCY') ?? 4);
   const guard: QueryGuardConfig = {
     queryProcessMemory: memory('KAIFANG_QUERY_PROCESS_MEMORY', '768MB'),
     queryGraceMs: int('KAIFANG_QUERY_GRACE_MS', 1000, 100, 60000),
@@ -344,12 +418,12 @@ function loadQueryGuardConfig(
     queryPerCaller: int('KAIFANG_QUERY_PER_CALLER', 2, 1, 256),
   };
   if (guard.queryAnonymousConcurrency > total)
-    problems.push('KAIFANG_QUERY_ANONYMOUS_CONCURRENCY must not exceed KAIFANG_QUERY_CONCURRENCY');
+    r.problem('KAIFANG_QUERY_ANONYMOUS_CONCURRENCY', 'must not exceed KAIFANG_QUERY_CONCURRENCY');
   const processCap = bytesOf(guard.queryProcessMemory);
-  const query = bytesOf(env.KAIFANG_QUERY_MEMORY ?? '256MB');
+  const query = bytesOf(r.raw('KAIFANG_QUERY_MEMORY') ?? '256MB');
   // The engine's own limit must leave room for the process around it (Node and DuckDB: about 128 MB).
   if (processCap !== null && query !== null && processCap < query + 128e6)
-    problems.push('KAIFANG_QUERY_PROCESS_MEMORY must be at least KAIFANG_QUERY_MEMORY + 128MB');
+    r.problem('KAIFANG_QUERY_PROCESS_MEMORY', 'must be at least KAIFANG_QUERY_MEMORY + 128MB');
   return guard;
 }
 

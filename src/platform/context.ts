@@ -23,7 +23,11 @@ export async function openContext(
   overrides: Partial<Pick<Context, 'clock' | 'logger'>> = {},
 ): Promise<Context> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pool: config.databasePool,
+  });
   const applied = await migrate(database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   return { config, database, db: database.db, clock: overrides.clock ?? defaultClock, logger };

@@ -1,4 +1,12 @@
-export { loadConfig, ConfigError, redact, bytesOf, type Config } from './config.ts';
+export {
+  loadConfig,
+  ConfigError,
+  redact,
+  bytesOf,
+  CONFIG_VARIABLES,
+  type Config,
+  type ConfigVariable,
+} from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { scrubPaths } from './scrub.ts';
 export { systemClock, ManualClock, type Clock } from './clock.ts';

@@ -1,5 +1,6 @@
 import { html, jsonScript, type Html } from './html.ts';
 import type { View } from './view.ts';
+import { dataTable } from './components.ts';
 
 export interface ChartSeries {
   label: string;
@@ -25,26 +26,19 @@ export function chart(
   },
 ): Html {
   const id = `chart-${++seq}`;
-  const table = html`<table class="data-table compact">
-    <caption class="${o.collapseTable ? 'visually-hidden' : ''}">
-      ${o.tableCaption ?? o.title}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">${v.t('chart.category')}</th>
-        <th scope="col" class="num">${o.unit}</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${o.series.map(
-        (s) =>
-          html`<tr>
-            <th scope="row">${s.href ? html`<a href="${s.href}">${s.label}</a>` : s.label}</th>
-            <td class="num">${s.value}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  const table = dataTable({
+    variant: 'compact',
+    caption: { text: o.tableCaption ?? o.title, hidden: o.collapseTable },
+    columns: [
+      {
+        head: v.t('chart.category'),
+        rowHeader: true,
+        cell: (s) => (s.href ? html`<a href="${s.href}">${s.label}</a>` : s.label),
+      },
+      { head: o.unit, align: 'num', cell: (s) => s.value },
+    ],
+    rows: o.series,
+  });
   return html`<figure class="chart-figure">
     <figcaption>${o.title}</figcaption>
     <div class="chart" data-chart="${id}" aria-hidden="true"></div>

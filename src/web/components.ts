@@ -1,4 +1,5 @@
 import {
+  escapeHtml,
   findTerm,
   openTiers,
   themes,
@@ -7,7 +8,7 @@ import {
   type DatasetStatus,
   type OpenTier,
 } from '../core/index.ts';
-import { html, trusted, type Html } from './html.ts';
+import { html, trusted, type Html, type Renderable } from './html.ts';
 import { formatDate, formatNumber, termLabel, type MessageKey } from './i18n/index.ts';
 import { link, selfUrl, type View } from './view.ts';
 
@@ -155,3 +156,119 @@ export function emptyState(text: string, action?: { href: string; label: string 
 }
 
 export { link };
+
+/** One column of a `dataTable`: its header, and what each row shows in it. */
+export interface Column<R> {
+  head: Renderable;
+  cell: (row: R, index: number) => Renderable;
+  /** `num` right-aligns figures, `center` a checkbox; on the header and on every cell. */
+  align?: 'num' | 'center';
+  /** The column that names the row: its cells are row headers (`<th scope="row">`). */
+  rowHeader?: boolean;
+  /** Neighbouring columns with the same group share a header above their own (`scope="colgroup"`). */
+  group?: string;
+}
+
+export interface TableOptions<R> {
+  /** A column left out for this page (false, null) is not rendered at all. */
+  columns: readonly (Column<R> | false | null | undefined)[];
+  rows: readonly R[];
+  /** Classes beside `data-table`: `compact`, `diff`, `form-table`, … */
+  variant?: string;
+  caption?: { text: Renderable; id?: string; hidden?: boolean };
+  /**
+   * Wide tables scroll inside a region. A region that keyboard users can reach (tabindex) needs a
+   * name: the id of the caption or heading that labels it, or a label of its own.
+   */
+  scroll?: true | { labelledBy: string } | { label: string };
+  rowClass?: (row: R) => string;
+  /** Rows after the body, drawn by the same columns: totals (`<tfoot>`). */
+  footRows?: readonly R[];
+}
+
+/**
+ * Every table of the site: data tables with scoped headers, an optional caption, and a scrolling
+ * region for narrow screens, written once so that each keeps the same accessible structure.
+ */
+export function dataTable<R>(o: TableOptions<R>): Html {
+  const columns = o.columns.filter((c): c is Column<R> => !!c);
+  const caption = o.caption
+    ? html`<caption${o.caption.id ? html` id="${o.caption.id}"` : ''}${o.caption.hidden ? html` class="visually-hidden"` : ''}>
+        ${o.caption.text}
+      </caption>`
+    : '';
+  const rows = (list: readonly R[]) =>
+    list.map(
+      (row, i) =>
+        html`<tr${o.rowClass ? html` class="${o.rowClass(row)}"` : ''}>
+          ${columns.map((c) =>
+            c.rowHeader
+              ? cell('th', c.cell(row, i), { scope: 'row', class: c.align })
+              : cell('td', c.cell(row, i), { class: c.align }),
+          )}
+        </tr>`,
+    );
+  const table = html`<table class="data-table${o.variant ? ` ${o.variant}` : ''}">
+    ${caption}
+    <thead>
+      ${headRows(columns)}
+    </thead>
+    <tbody>
+      ${rows(o.rows)}
+    </tbody>
+    ${
+      o.footRows
+        ? html`<tfoot>
+            ${rows(o.footRows)}
+          </tfoot>`
+        : ''
+    }
+  </table>`;
+  if (!o.scroll) return table;
+  if (o.scroll === true) return html`<div class="table-scroll">${table}</div>`;
+  const name =
+    'labelledBy' in o.scroll
+      ? html`aria-labelledby="${o.scroll.labelledBy}"`
+      : html`aria-label="${o.scroll.label}"`;
+  return html`<div class="table-scroll" tabindex="0" role="region" ${name}>${table}</div>`;
+}
+
+/** One header row, or two when columns are grouped: group headers above, the others spanning both. */
+function headRows<R>(columns: Column<R>[]): Html {
+  if (!columns.some((c) => c.group)) {
+    return html`<tr>
+      ${columns.map((c) => cell('th', c.head, { scope: 'col', class: c.align }))}
+    </tr>`;
+  }
+  const top: Html[] = [];
+  for (let i = 0; i < columns.length;) {
+    const c = columns[i]!;
+    let span = 1;
+    while (c.group && columns[i + span]?.group === c.group) span++;
+    top.push(
+      c.group
+        ? cell('th', c.group, { scope: 'colgroup', colspan: span })
+        : cell('th', c.head, { scope: 'col', rowspan: 2, class: c.align }),
+    );
+    i += span;
+  }
+  return html`<tr>
+      ${top}
+    </tr>
+    <tr>
+      ${columns.filter((c) => c.group).map((c) => cell('th', c.head, { scope: 'col', class: c.align }))}
+    </tr>`;
+}
+
+/** A header or data cell with its attributes, written out in one piece (no stray spaces). */
+function cell(
+  tag: 'th' | 'td',
+  content: Renderable,
+  attrs: Record<string, string | number | undefined>,
+): Html {
+  const list = Object.entries(attrs)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => ` ${name}="${escapeHtml(String(value))}"`)
+    .join('');
+  return html`${trusted(`<${tag}${list}>`)}${content}${trusted(`</${tag}>`)}`;
+}

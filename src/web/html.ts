@@ -1,3 +1,5 @@
+import { escapeHtml } from '../core/index.ts';
+
 /**
  * The only way pages produce markup: a tagged template that escapes every interpolated value
  * unless it is already `Html`. User data can therefore reach a page only escaped; the few
@@ -9,19 +11,6 @@ export class Html {
   toString(): string {
     return this.value;
   }
-}
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
 }
 
 /** Values a template accepts: nothing, text, numbers, fragments, and lists of those. */

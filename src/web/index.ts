@@ -25,4 +25,4 @@ export function webOptions(): AppOptions {
 }
 
 export { SESSION_COOKIE } from './session-auth.ts';
-export { html, trusted, escapeHtml, type Html } from './html.ts';
+export { html, trusted, type Html } from './html.ts';

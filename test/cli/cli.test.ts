@@ -89,10 +89,23 @@ describe('kaifang CLI on the embedded database', () => {
     assert.match(r.stderr, /TAMPERED at event 2/);
   });
 
-  test('invalid configuration stops with a message naming the variable', () => {
-    const r = kaifang({ ...env, PORT: 'eighty' }, 'serve');
+  test('invalid configuration stops with a message naming each variable', () => {
+    const r = kaifang({ ...env, PORT: 'eighty', KAIFANG_RATE_LIMIT: 'abc' }, 'serve');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /PORT must be an integer/);
+    assert.match(r.stderr, /KAIFANG_RATE_LIMIT must be an integer between 1 and 1000000 \(got "abc"\)/);
+    // Commands check the same configuration, their own variables included.
+    const add = kaifang(
+      { ...env, KAIFANG_PASSWORD: '' },
+      'user',
+      'add',
+      '--email',
+      'p@city.gov.cn',
+      '--role',
+      'public',
+    );
+    assert.equal(add.code, 1);
+    assert.match(add.stderr, /KAIFANG_PASSWORD must not be empty/);
   });
 });
 
@@ -116,8 +129,10 @@ describe('npm start: demo catalogue on an empty embedded database, loaded once',
       dist = (await api(first.url, 'GET', `/api/v1/datasets/${stats.id}/distributions`)).body.items?.[0];
     }
     await first.stop();
-    assert.equal(dist?.ingestStatus, 'succeeded', first.stderr());
+    assert.equal(dist?.ingestStatus, 'succeeded', first.output());
     assert.equal(dist?.rowCount, 240);
+    // Node prints process warnings (Fastify's deprecations among them) as `(node:pid) [CODE] …Warning`.
+    assert.doesNotMatch(first.output(), /\(node:\d+\).*Warning/, 'no deprecation or other warning at start');
     assert.ok(list1.body.total >= 50, `demo datasets published: ${list1.body.total}`);
     assert.ok(orgs1.body.total >= 10);
     const second = await serve({ KAIFANG_DATA_DIR: dir }, '--demo');

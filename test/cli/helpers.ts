@@ -1,6 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { spawnLogged, waitForServer } from '../helpers/process.ts';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/kaifang.js');
@@ -26,22 +27,21 @@ export const freePort = () =>
 
 export interface Running {
   child: ChildProcess;
-  stderr: () => string;
+  /** What the process printed so far, stdout and stderr as they came. */
+  output: () => string;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
 
 /** Starts a long-running `kaifang …` (serve, worker) in the background. */
 export function start(env: Record<string, string>, ...args: string[]): Running {
-  const child = spawn(process.execPath, [bin, ...args], {
+  const { child, output } = spawnLogged(process.execPath, [bin, ...args], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
   });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
   return {
     child,
-    stderr: () => err,
+    output,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
@@ -51,7 +51,7 @@ export function start(env: Record<string, string>, ...args: string[]): Running {
   };
 }
 
-/** `kaifang serve …` on a free port, once it answers /healthz. */
+/** `kaifang serve …` on a free port, once it answers /healthz; if it never does, fails with its log. */
 export async function serve(
   env: Record<string, string>,
   ...args: string[]
@@ -59,13 +59,12 @@ export async function serve(
   const port = await freePort();
   const server = start({ PORT: String(port), ...env }, 'serve', ...args);
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (server.child.exitCode !== null) throw new Error(`server exited: ${server.stderr()}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForServer(
+    `kaifang serve ${args.join(' ')}`.trim(),
+    server.child,
+    server.output,
+    async () => (await fetch(`${url}/healthz`)).ok,
+  );
   return { ...server, url };
 }
 

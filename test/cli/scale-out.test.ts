@@ -44,7 +44,7 @@ async function waitForJob(url: string, token: string, id: string, worker: Runnin
     const r = await api(url, 'GET', `/api/v1/jobs/${id}`, token);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     if (r.body.state === 'succeeded' || r.body.state === 'failed') return r.body;
-    if (worker.child.exitCode !== null) throw new Error(`worker exited: ${worker.stderr()}`);
+    if (worker.child.exitCode !== null) throw new Error(`worker exited: ${worker.output()}`);
     if (Date.now() - started > 120_000) throw new Error(`job ${id} still ${r.body.state}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -143,7 +143,7 @@ describe(
           { 站点: '鼓楼', 线路: 1 },
           { 站点: '天一广场', 线路: 2 },
         ]);
-        assert.equal(await worker.stop(), 0, `stops cleanly on SIGTERM: ${worker.stderr()}`);
+        assert.equal(await worker.stop(), 0, `stops cleanly on SIGTERM: ${worker.output()}`);
       } finally {
         await worker?.stop();
         await web.stop();

@@ -26,10 +26,17 @@ export interface TestServer {
 
 let seq = 0;
 
-/** The real server on a random port over a fresh database of the given kind. */
-export async function startServer(kind: DriverName, options: AppOptions = {}): Promise<TestServer> {
+/** The real server on a random port over a fresh database of the given kind; `env` adds configuration. */
+export async function startServer(
+  kind: DriverName,
+  options: AppOptions = {},
+  env: Record<string, string> = {},
+): Promise<TestServer> {
   const { database, drop } = await freshDatabase(kind);
-  const config = { ...loadConfig({ KAIFANG_DATA_DIR: '.tmp/test-data', LOG_LEVEL: 'silent' }), port: 0 };
+  const config = {
+    ...loadConfig({ KAIFANG_DATA_DIR: '.tmp/test-data', LOG_LEVEL: 'silent', ...env }),
+    port: 0,
+  };
   const clock = new ManualClock(new Date('2026-03-02T09:00:00+08:00'));
   const ctx: Context = { config, database, db: database.db, clock, logger: createLogger('silent') };
   const app = await buildApp(ctx, options);

@@ -1,12 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { spawnLogged, waitForServer } from '../helpers/process.ts';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   BlobTooLarge,
@@ -139,7 +140,10 @@ contract('filesystem blob store', async () => ({ store: fileBlobStore(fsRoot), s
 
 test('S3 URLs carry bucket, prefix and endpoint; credentials never', () => {
   assert.deepEqual(
-    parseS3Url('s3://open-data/kaifang/blobs?endpoint=http://minio:9000&forcePathStyle=1&region=cn-north-1'),
+    parseS3Url(
+      's3://open-data/kaifang/blobs?endpoint=http://minio:9000&forcePathStyle=1&region=cn-north-1',
+      'us-east-1',
+    ),
     {
       bucket: 'open-data',
       prefix: 'kaifang/blobs/',
@@ -148,7 +152,9 @@ test('S3 URLs carry bucket, prefix and endpoint; credentials never', () => {
       forcePathStyle: true,
     },
   );
-  assert.throws(() => parseS3Url('https://bucket/x'));
+  // Without a region parameter, the installation's AWS_REGION (passed in from the config) applies.
+  assert.equal(parseS3Url('s3://open-data/blobs', 'cn-northwest-1').region, 'cn-northwest-1');
+  assert.throws(() => parseS3Url('https://bucket/x', 'us-east-1'));
 });
 
 // An S3-compatible server to test against: moto's standalone server, when the machine has it.
@@ -170,22 +176,22 @@ describe(
     after(() => fs.rmSync(local, { recursive: true, force: true }));
     contract('against moto', async () => {
       const p = await port();
-      server = spawn(moto, ['-H', '127.0.0.1', '-p', String(p)], { stdio: 'ignore' });
+      const { child, output } = spawnLogged(moto, ['-H', '127.0.0.1', '-p', String(p)]);
+      server = child;
       process.env.AWS_ACCESS_KEY_ID = 'test';
       process.env.AWS_SECRET_ACCESS_KEY = 'test';
       const endpoint = `http://127.0.0.1:${p}`;
       const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true });
-      for (let i = 0; ; i++) {
-        try {
-          await client.send(new CreateBucketCommand({ Bucket: 'kaifang-test' }));
-          break;
-        } catch (err) {
-          if (i > 100) throw err;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      await waitForServer('moto_server', child, output, async () => {
+        await client.send(new CreateBucketCommand({ Bucket: 'kaifang-test' }));
+        return true;
+      });
       return {
-        store: s3BlobStore(`s3://kaifang-test/blobs?endpoint=${endpoint}&forcePathStyle=1`, local),
+        store: s3BlobStore(
+          `s3://kaifang-test/blobs?endpoint=${endpoint}&forcePathStyle=1`,
+          local,
+          'us-east-1',
+        ),
         scratch: local,
       };
     });

@@ -105,3 +105,23 @@ export function textOf(html: string): string {
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
 }
+
+/**
+ * The markup of the first element whose opening tag matches `open`, up to its own closing tag:
+ * assertions about one part of a page (a dataset's metadata, one section) must not be satisfied
+ * by the same words elsewhere on it (the footer names every tier on every page).
+ */
+export function elementOf(html: string, open: RegExp): string {
+  const start = open.exec(html);
+  if (!start) throw new Error(`no element matching ${open} on the page`);
+  const name = /^<([a-z][a-z0-9-]*)/i.exec(start[0])?.[1];
+  if (!name) throw new Error(`${open} must match an opening tag`);
+  const tags = new RegExp(`<(/?)${name}\\b[^>]*>`, 'gi');
+  tags.lastIndex = start.index;
+  let depth = 0;
+  for (let tag = tags.exec(html); tag; tag = tags.exec(html)) {
+    depth += tag[1] ? -1 : 1;
+    if (depth === 0) return html.slice(start.index, tags.lastIndex);
+  }
+  throw new Error(`the element matching ${open} is not closed`);
+}

@@ -5,7 +5,10 @@ import { loadDemo } from '../../src/demo/index.ts';
 import { themes, licences, openTiers, updateFrequencies } from '../../src/core/index.ts';
 import { webOptions } from '../../src/web/index.ts';
 import { datasetBody, startServer, type TestServer } from '../helpers/app.ts';
-import { Client, textOf } from './client.ts';
+import { Client, elementOf, textOf } from './client.ts';
+
+/** A tier badge with exactly this label. */
+const badge = (label: string) => new RegExp(`<span\\s+class="badge tier-[a-z]+"\\s*>${label}</span\\s*>`);
 
 /** The public portal as HTML without JavaScript, on the demo catalogue (PGlite). */
 describe('portal pages without JavaScript', () => {
@@ -58,7 +61,17 @@ describe('portal pages without JavaScript', () => {
     assert.equal(data.labels.length, 16);
     assert.equal(data.values.reduce((a: number, b: number) => a + b, 0) >= published.length, true);
     assert.match(r.text, /<table class="data-table compact">/);
-    for (const tier of openTiers.terms) assert.ok(text.includes(tier.label.zh));
+    // The tiers are explained in their own panel and counted in their own chart.
+    const panel = elementOf(r.text, /<section class="panel tiers-intro"[^>]*>/);
+    for (const tier of openTiers.terms) assert.match(panel, badge(tier.label.zh), tier.label.zh);
+    const charts = [...r.text.matchAll(/<script type="application\/json" id="chart-\d+">([^<]*)<\/script>/g)];
+    assert.ok(
+      charts.some(
+        (c) =>
+          JSON.stringify(JSON.parse(c[1]!).labels) === JSON.stringify(openTiers.terms.map((t) => t.label.zh)),
+      ),
+      'a chart of datasets by tier',
+    );
   });
 
   test('every script is a file or a JSON data block, and the CSP forbids inline scripts', async () => {
@@ -194,7 +207,11 @@ describe('portal pages without JavaScript', () => {
       assert.ok(text.includes(label), label);
     assert.ok(text.includes(d!.code));
     assert.ok(text.includes(`部门原文：${d!.update_frequency_text}`));
-    assert.ok(text.includes('无条件开放'));
+    // The tier of this dataset, in its heading and in its metadata: not the footer's list of all three.
+    assert.match(elementOf(r.text, /<p class="dataset-badges">/), badge('无条件开放'));
+    const metadata = elementOf(r.text, /<dl class="meta-list">/);
+    assert.match(metadata, new RegExp(`<dt>开放属性</dt>\\s*<dd>${badge('无条件开放').source}`));
+    for (const other of ['有条件开放', '不予开放']) assert.doesNotMatch(metadata, badge(other), other);
     for (const f of d!.fields as { name: string }[]) assert.ok(text.includes(f.name), f.name);
     for (const lang of ['curl', 'Python', 'JavaScript'])
       assert.ok(r.text.includes(`data-tab="${lang}"`), lang);
@@ -265,7 +282,11 @@ describe('portal pages without JavaScript', () => {
   test('about the data explains every tier and licence from the vocabularies', async () => {
     const r = await anon.get('/about');
     const text = textOf(r.text);
-    for (const tier of openTiers.terms) assert.ok(text.includes(tier.label.zh));
+    const tiers = elementOf(r.text, /<section id="tiers"[^>]*>/);
+    for (const tier of openTiers.terms) {
+      assert.match(tiers, badge(tier.label.zh), tier.label.zh);
+      assert.ok(tiers.includes(`href="/datasets?openTier=${tier.code}"`), `browse ${tier.code}`);
+    }
     for (const l of licences.terms) assert.ok(text.includes(l.label.zh), l.label.zh);
     assert.ok(text.includes('机器可读'));
   });

@@ -1,14 +1,6 @@
 import type { SearchQuery } from './query.ts';
 import { pinyinOf, searchWords } from '../../text/index.ts';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+import { escapeHtml } from '../../core/index.ts';
 
 /**
  * The text folded the way the index folds it (NFKC, lower case) one UTF-16 unit for one, so

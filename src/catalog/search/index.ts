@@ -13,7 +13,7 @@ export {
   type Condition,
 } from './conditions.ts';
 export { codeOf, bitOf, type CodedFacet } from './codes.ts';
-export { highlight, escapeHtml, type Highlight } from './highlight.ts';
+export { highlight, type Highlight } from './highlight.ts';
 export { correctQuery } from './suggest.ts';
 export { relatedTo, type Relation, type RelatedTarget } from './related.ts';
 export { searchPartitions } from './partitions.ts';

@@ -13,12 +13,12 @@ export { s3BlobStore, parseS3Url } from './s3-store.ts';
 const stores = new Map<string, BlobStore>();
 
 /** The installation's blob store (KAIFANG_BLOB_URL), one per process and URL. */
-export function openBlobStore(config: Pick<Config, 'blobUrl' | 'dataDir'>): BlobStore {
-  const id = `${config.blobUrl} ${config.dataDir}`;
+export function openBlobStore(config: Pick<Config, 'blobUrl' | 'dataDir' | 's3Region'>): BlobStore {
+  const id = `${config.blobUrl} ${config.dataDir} ${config.s3Region}`;
   let store = stores.get(id);
   if (!store) {
     store = config.blobUrl.startsWith('s3://')
-      ? s3BlobStore(config.blobUrl, config.dataDir)
+      ? s3BlobStore(config.blobUrl, config.dataDir, config.s3Region)
       : fileBlobStore(fileURLToPath(config.blobUrl));
     stores.set(id, store);
   }

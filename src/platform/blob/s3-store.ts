@@ -18,7 +18,10 @@ import { sha256File } from './hash.ts';
  * `s3://bucket/prefix[?endpoint=http://minio:9000&region=…&forcePathStyle=1]`. Credentials come
  * from the standard AWS chain (environment, profile, instance role), never from the URL.
  */
-export function parseS3Url(url: string): {
+export function parseS3Url(
+  url: string,
+  defaultRegion: string,
+): {
   bucket: string;
   prefix: string;
   endpoint?: string;
@@ -33,7 +36,7 @@ export function parseS3Url(url: string): {
     bucket: u.hostname,
     prefix: prefix ? `${prefix}/` : '',
     endpoint: u.searchParams.get('endpoint') ?? undefined,
-    region: u.searchParams.get('region') ?? process.env.AWS_REGION ?? 'us-east-1',
+    region: u.searchParams.get('region') ?? defaultRegion,
     forcePathStyle: ['1', 'true'].includes(u.searchParams.get('forcePathStyle') ?? ''),
   };
 }
@@ -48,8 +51,8 @@ const missing = (err: unknown) => {
  * known only at the end) and cached there on the way out: DuckDB reads local files, and a
  * content-addressed cache can never be stale.
  */
-export function s3BlobStore(url: string, localDir: string): BlobStore {
-  const cfg = parseS3Url(url);
+export function s3BlobStore(url: string, localDir: string, defaultRegion: string): BlobStore {
+  const cfg = parseS3Url(url, defaultRegion);
   const client = new S3Client({
     region: cfg.region,
     ...(cfg.endpoint && { endpoint: cfg.endpoint }),

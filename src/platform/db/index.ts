@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { lockEmbedded } from './embedded-lock.ts';
+import { DEFAULT_DATABASE_POOL } from '../config.ts';
 export { EmbeddedDatabaseBusy } from './embedded-lock.ts';
 import type { Schema } from './schema.ts';
 
@@ -33,13 +34,14 @@ export async function openDatabase(opts: {
   databaseUrl: string | null;
   dataDir?: string;
   inMemory?: boolean;
+  /** Connections to a PostgreSQL server (KAIFANG_DB_POOL). */
+  pool?: number;
 }): Promise<Database> {
-  if (opts.databaseUrl) return openServer(opts.databaseUrl);
+  if (opts.databaseUrl) return openServer(opts.databaseUrl, opts.pool ?? DEFAULT_DATABASE_POOL);
   return openEmbedded(opts.inMemory ? null : path.join(opts.dataDir ?? './data', 'pgdata'));
 }
 
-async function openServer(url: string): Promise<Database> {
-  const connections = Number(process.env.KAIFANG_DB_POOL ?? 10);
+async function openServer(url: string, connections: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: connections });
   // An idle connection the server drops (restart, failover, admin termination) is discarded by the
   // pool and replaced on next use; without a listener its 'error' event would crash the process.

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { sql, type Kdb } from '../db/index.ts';
 import type { JobTable } from './tables.ts';
+import { isUuid } from '../../core/index.ts';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -95,7 +96,7 @@ export async function enqueueJob(trx: Kdb, now: Date, input: NewJob): Promise<Jo
 }
 
 export async function getJob(db: Kdb, id: string): Promise<Job | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const r = await db.selectFrom('job').selectAll().where('id', '=', id).executeTakeFirst();
   return r ? toJob(r) : null;
 }

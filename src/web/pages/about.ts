@@ -6,8 +6,10 @@ import {
   updateFrequencies,
   type FormatTerm,
   type LicenceTerm,
+  type OpenTier,
 } from '../../core/index.ts';
 import { html, safeUrl, type Html } from '../html.ts';
+import { dataTable, tierBadge } from '../components.ts';
 import { page } from '../layout.ts';
 import { link, type View } from '../view.ts';
 
@@ -40,10 +42,7 @@ export function aboutPage(v: View): Html {
         ${openTiers.terms.map(
           (term) =>
             html`<li>
-              <span
-                class="badge tier-${term.code === 'unconditional' ? 'open' : term.code === 'conditional' ? 'conditional' : 'closed'}"
-                >${term.label[v.lang]}</span
-              >
+              ${tierBadge(v, term.code as OpenTier)}
               <p>${t(`about.tier.${term.code as TierCode}`)}</p>
               <p>
                 <a href="${link('/datasets', { openTier: term.code })}"
@@ -72,29 +71,22 @@ export function aboutPage(v: View): Html {
     <section id="licences" aria-labelledby="licences-h">
       <h2 id="licences-h">${t('about.licences')}</h2>
       <p>${t('about.licencesLead')}</p>
-      <div class="table-scroll" tabindex="0" role="region" aria-labelledby="licences-h">
-        <table class="data-table">
-          <thead>
-            <tr>
-              <th scope="col">${t('about.licence')}</th>
-              <th scope="col">${t('about.licenceCode')}</th>
-              <th scope="col">${t('about.licenceOpen')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${(licences.terms as LicenceTerm[]).map((term) => {
+      ${dataTable({
+        scroll: { labelledBy: 'licences-h' },
+        columns: [
+          {
+            head: t('about.licence'),
+            rowHeader: true,
+            cell: (term) => {
               const url = safeUrl(term.uri);
-              return html`<tr>
-                <th scope="row">
-                  ${url ? html`<a href="${url}">${term.label[v.lang]}</a>` : term.label[v.lang]}${term.default ? html` <span class="badge">${t('about.default')}</span>` : ''}
-                </th>
-                <td><code>${term.spdx ?? term.code}</code></td>
-                <td>${term.open ? yes : no}</td>
-              </tr>`;
-            })}
-          </tbody>
-        </table>
-      </div>
+              return html`${url ? html`<a href="${url}">${term.label[v.lang]}</a>` : term.label[v.lang]}${term.default ? html` <span class="badge">${t('about.default')}</span>` : ''}`;
+            },
+          },
+          { head: t('about.licenceCode'), cell: (term) => html`<code>${term.spdx ?? term.code}</code>` },
+          { head: t('about.licenceOpen'), cell: (term) => (term.open ? yes : no) },
+        ],
+        rows: licences.terms as LicenceTerm[],
+      })}
       <p>${t('about.licenceRights')}</p>
     </section>
 
@@ -109,29 +101,17 @@ export function aboutPage(v: View): Html {
     <section id="formats" aria-labelledby="formats-h">
       <h2 id="formats-h">${t('about.formats')}</h2>
       <p>${t('about.formatsLead')}</p>
-      <div class="table-scroll" tabindex="0" role="region" aria-labelledby="formats-h">
-        <table class="data-table compact">
-          <thead>
-            <tr>
-              <th scope="col">${t('about.format')}</th>
-              <th scope="col">${t('about.formatName')}</th>
-              <th scope="col">${t('format.machineReadable')}</th>
-              <th scope="col">${t('format.nonProprietary')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${(formats.terms as FormatTerm[]).map(
-              (term) =>
-                html`<tr>
-                  <th scope="row"><code>${term.code}</code></th>
-                  <td>${term.label[v.lang]}</td>
-                  <td>${term.machineReadable ? yes : no}</td>
-                  <td>${term.nonProprietary ? yes : no}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
+      ${dataTable({
+        scroll: { labelledBy: 'formats-h' },
+        variant: 'compact',
+        columns: [
+          { head: t('about.format'), rowHeader: true, cell: (term) => html`<code>${term.code}</code>` },
+          { head: t('about.formatName'), cell: (term) => term.label[v.lang] },
+          { head: t('format.machineReadable'), cell: (term) => (term.machineReadable ? yes : no) },
+          { head: t('format.nonProprietary'), cell: (term) => (term.nonProprietary ? yes : no) },
+        ],
+        rows: formats.terms as FormatTerm[],
+      })}
     </section>
 
     <section id="api" aria-labelledby="api-h">

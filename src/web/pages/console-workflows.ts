@@ -3,7 +3,7 @@ import { shareTiers, type AccessRequest, type Dataset, type Grant, type Page } f
 import type { OverdueByDepartment, Prefill } from '../../access/index.ts';
 import { html, type Html } from '../html.ts';
 import { chart } from '../charts.ts';
-import { count, emptyState, notice, pagination } from '../components.ts';
+import { count, dataTable, emptyState, notice, pagination } from '../components.ts';
 import { choiceGroup, errorSummary, input, textarea, type ErrorMap } from '../dataset-form.ts';
 import { formatDate, termLabel, type MessageKey } from '../i18n/index.ts';
 import { link, type View } from '../view.ts';
@@ -70,26 +70,30 @@ export function sharingChooserPage(
   d: { list: Page<Dataset>; q: string; ownOrgId: string | null },
 ): Html {
   const { t } = v;
-  const rows = d.list.items.map(
-    (x) =>
-      html`<tr>
-        <td>
-          <a href="/datasets/${encodeURIComponent(x.code)}">${x.title}</a>
-          ${x.shareConditions ? html`<div class="muted small">${t('dataset.shareConditions')}：${x.shareConditions}</div>` : ''}
-        </td>
-        <td>${x.publisher.name}</td>
-        <td>${termLabel(shareTiers, x.shareTier, v.lang)}</td>
-        <td>
-          ${
-            x.publisher.id === d.ownOrgId
-              ? html`<span class="muted">${t('wf.sharing.own')}</span>`
-              : html`<a class="button secondary" href="${link('/console/sharing/new', { dataset: x.code })}"
-                  >${t('wf.sharing.request')}<span class="visually-hidden"> ${x.title}</span></a
-                >`
-          }
-        </td>
-      </tr>`,
-  );
+  const table = dataTable({
+    scroll: { labelledBy: 'sharing-choose-caption' },
+    caption: { text: t('wf.sharing.chooseCaption', { n: d.list.total }), id: 'sharing-choose-caption' },
+    columns: [
+      {
+        head: t('dataset.title'),
+        cell: (x) =>
+          html`<a href="/datasets/${encodeURIComponent(x.code)}">${x.title}</a>
+            ${x.shareConditions ? html`<div class="muted small">${t('dataset.shareConditions')}：${x.shareConditions}</div>` : ''}`,
+      },
+      { head: t('dataset.publisher'), cell: (x) => x.publisher.name },
+      { head: t('dataset.shareTier'), cell: (x) => termLabel(shareTiers, x.shareTier, v.lang) },
+      {
+        head: t('wf.sharing.action'),
+        cell: (x) =>
+          x.publisher.id === d.ownOrgId
+            ? html`<span class="muted">${t('wf.sharing.own')}</span>`
+            : html`<a class="button secondary" href="${link('/console/sharing/new', { dataset: x.code })}"
+                >${t('wf.sharing.request')}<span class="visually-hidden"> ${x.title}</span></a
+              >`,
+      },
+    ],
+    rows: d.list.items,
+  });
   const body = html`<h1>${t('wf.sharing.newTitle')}</h1>
     <p class="lead">${t('wf.sharing.chooseLead')}</p>
     <form method="get" action="/console/sharing/new" class="search-bar" role="search">
@@ -97,28 +101,7 @@ export function sharingChooserPage(
       <input id="sharing-q" type="search" name="q" value="${d.q}" maxlength="200" />
       <button type="submit" class="button secondary">${t('search.submit')}</button>
     </form>
-    ${
-      rows.length
-        ? html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="sharing-choose-caption">
-            <table class="data-table">
-              <caption id="sharing-choose-caption">
-                ${t('wf.sharing.chooseCaption', { n: d.list.total })}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('dataset.title')}</th>
-                  <th scope="col">${t('dataset.publisher')}</th>
-                  <th scope="col">${t('dataset.shareTier')}</th>
-                  <th scope="col">${t('wf.sharing.action')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>
-          </div>`
-        : emptyState(t('wf.list.none'))
-    }
+    ${d.list.items.length ? table : emptyState(t('wf.list.none'))}
     ${pagination(v, d.list.page, d.list.pageSize, d.list.total)}`;
   return consolePage(v, {
     title: t('wf.sharing.newTitle'),
@@ -249,44 +232,32 @@ export function grantsListPage(
     ${viewTabs(t('wf.list.views'), d.tabs)}
     ${
       d.list.items.length
-        ? html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="grants-caption">
-            <table class="data-table">
-              <caption id="grants-caption" class="visually-hidden">
-                ${t('wf.grants.title')}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('wf.field.datasets')}</th>
-                  <th scope="col">${t('wf.grant.grantee')}</th>
-                  <th scope="col">${t('wf.field.provider')}</th>
-                  <th scope="col">${t('wf.scope.fields')}</th>
-                  <th scope="col">${t('wf.field.status')}</th>
-                  <th scope="col">${t('wf.grant.expires')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${d.list.items.map(
-                  (g) =>
-                    html`<tr>
-                      <td><a href="/console/grants/${g.id}">${requestTitle(g)}</a></td>
-                      <td>${g.grantee.name}</td>
-                      <td>${g.provider.name}</td>
-                      <td>
-                        ${g.datasets.map(
-                          (x) =>
-                            html`<div>
-                              ${fieldsText(v, x.fields, d.titles.get(x.id))}
-                              ${x.rows ? html`<div class="muted small">${rowsText(v, x.rows, d.titles.get(x.id))}</div>` : ''}
-                            </div>`,
-                        )}
-                      </td>
-                      <td>${grantStatusBadge(v, g.status)}</td>
-                      <td>${formatDate(g.expiresAt, v.lang)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
+        ? dataTable({
+            scroll: { labelledBy: 'grants-caption' },
+            caption: { text: t('wf.grants.title'), id: 'grants-caption', hidden: true },
+            columns: [
+              {
+                head: t('wf.field.datasets'),
+                cell: (g) => html`<a href="/console/grants/${g.id}">${requestTitle(g)}</a>`,
+              },
+              { head: t('wf.grant.grantee'), cell: (g) => g.grantee.name },
+              { head: t('wf.field.provider'), cell: (g) => g.provider.name },
+              {
+                head: t('wf.scope.fields'),
+                cell: (g) =>
+                  g.datasets.map(
+                    (x) =>
+                      html`<div>
+                        ${fieldsText(v, x.fields, d.titles.get(x.id))}
+                        ${x.rows ? html`<div class="muted small">${rowsText(v, x.rows, d.titles.get(x.id))}</div>` : ''}
+                      </div>`,
+                  ),
+              },
+              { head: t('wf.field.status'), cell: (g) => grantStatusBadge(v, g.status) },
+              { head: t('wf.grant.expires'), cell: (g) => formatDate(g.expiresAt, v.lang) },
+            ],
+            rows: d.list.items,
+          })
         : emptyState(t('wf.list.none'))
     }
     ${pagination(v, d.list.page, d.list.pageSize, d.list.total)}`;
@@ -327,34 +298,26 @@ export function oversightPage(
       })
     : '';
   const breakdown = d.departments.length
-    ? html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="overdue-caption">
-        <table class="data-table">
-          <caption id="overdue-caption">
-            ${t('wf.oversight.caption')}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t('authority.department')}</th>
-              <th scope="col" class="num">${t('wf.kind.application')}</th>
-              <th scope="col" class="num">${t('wf.kind.sharing')}</th>
-              <th scope="col" class="num">${t('wf.oversight.usageReport')}</th>
-              <th scope="col" class="num">${t('authority.total')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${d.departments.map(
-              (x) =>
-                html`<tr>
-                  <th scope="row"><a href="#org-${x.org.id}">${x.org.name}</a></th>
-                  <td class="num">${count(v, x.applications)}</td>
-                  <td class="num">${count(v, x.sharingRequests)}</td>
-                  <td class="num">${count(v, x.usageReports)}</td>
-                  <td class="num"><strong>${count(v, x.items.length)}</strong></td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>`
+    ? dataTable({
+        scroll: { labelledBy: 'overdue-caption' },
+        caption: { text: t('wf.oversight.caption'), id: 'overdue-caption' },
+        columns: [
+          {
+            head: t('authority.department'),
+            rowHeader: true,
+            cell: (x) => html`<a href="#org-${x.org.id}">${x.org.name}</a>`,
+          },
+          { head: t('wf.kind.application'), align: 'num', cell: (x) => count(v, x.applications) },
+          { head: t('wf.kind.sharing'), align: 'num', cell: (x) => count(v, x.sharingRequests) },
+          { head: t('wf.oversight.usageReport'), align: 'num', cell: (x) => count(v, x.usageReports) },
+          {
+            head: t('authority.total'),
+            align: 'num',
+            cell: (x) => html`<strong>${count(v, x.items.length)}</strong>`,
+          },
+        ],
+        rows: d.departments,
+      })
     : emptyState(t('wf.oversight.none'));
   const details = d.departments.map(
     (x) =>

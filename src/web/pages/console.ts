@@ -10,7 +10,7 @@ import {
   type OpenTier,
 } from '../../core/index.ts';
 import { html, type Html, type Renderable } from '../html.ts';
-import { count, emptyState, notice, statusBadge, tierBadge } from '../components.ts';
+import { count, dataTable, emptyState, notice, statusBadge, tierBadge } from '../components.ts';
 import { datasetForm, type DatasetFormOptions, type ErrorMap } from '../dataset-form.ts';
 import { formatDate, formatDateTime, hasMessage, type MessageKey } from '../i18n/index.ts';
 import { page, type Crumb } from '../layout.ts';
@@ -171,32 +171,25 @@ export interface DepartmentData {
 
 function datasetTable(v: View, items: Dataset[]): Html {
   const { t } = v;
-  return html`<div class="table-scroll">
-    <table class="data-table">
-      <thead>
-        <tr>
-          <th scope="col">${t('dataset.title')}</th>
-          <th scope="col">${t('dataset.openTier')}</th>
-          <th scope="col">${t('dataset.modified')}</th>
-          <th scope="col" class="num">${t('console.version')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${items.map(
-          (d) =>
-            html`<tr>
-              <td>
-                <a href="/console/datasets/${d.id}">${d.title}</a>
-                <div class="muted small"><code>${d.code}</code></div>
-              </td>
-              <td>${tierBadge(v, d.openTier)}</td>
-              <td>${formatDate(d.modified, v.lang)}</td>
-              <td class="num">${d.versionNumber ? `v${d.versionNumber}` : '—'}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    scroll: true,
+    columns: [
+      {
+        head: t('dataset.title'),
+        cell: (d) =>
+          html`<a href="/console/datasets/${d.id}">${d.title}</a>
+            <div class="muted small"><code>${d.code}</code></div>`,
+      },
+      { head: t('dataset.openTier'), cell: (d) => tierBadge(v, d.openTier) },
+      { head: t('dataset.modified'), cell: (d) => formatDate(d.modified, v.lang) },
+      {
+        head: t('console.version'),
+        align: 'num',
+        cell: (d) => (d.versionNumber ? `v${d.versionNumber}` : '—'),
+      },
+    ],
+    rows: items,
+  });
 }
 
 export function departmentPage(v: View, d: DepartmentData, flash?: string): Html {
@@ -300,27 +293,16 @@ export interface Change {
 function diffTable(v: View, changes: Change[]): Html {
   const { t } = v;
   if (!changes.length) return html`<p class="muted">${t('versions.noChanges')}</p>`;
-  return html`<div class="table-scroll">
-    <table class="data-table diff">
-      <thead>
-        <tr>
-          <th scope="col">${t('versions.field')}</th>
-          <th scope="col">${t('versions.before')}</th>
-          <th scope="col">${t('versions.after')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${changes.map(
-          (c) =>
-            html`<tr>
-              <th scope="row">${fieldName(v, c.field)}</th>
-              <td><del>${show(c.before)}</del></td>
-              <td><ins>${show(c.after)}</ins></td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    scroll: true,
+    variant: 'diff',
+    columns: [
+      { head: t('versions.field'), rowHeader: true, cell: (c) => fieldName(v, c.field) },
+      { head: t('versions.before'), cell: (c) => html`<del>${show(c.before)}</del>` },
+      { head: t('versions.after'), cell: (c) => html`<ins>${show(c.after)}</ins>` },
+    ],
+    rows: changes,
+  });
 }
 
 export interface DetailData {
@@ -413,53 +395,43 @@ export function authorityPage(v: View, rows: AuthorityRow[]): Html {
     ) as Record<OpenTier, number>,
     total: rows.reduce((n, r) => n + r.total, 0),
   };
-  const cells = (r: {
-    status: Record<DatasetStatus, number>;
-    tier: Record<OpenTier, number>;
-    total: number;
-  }) =>
-    html` ${datasetStatuses.map((s) => html`<td class="num">${count(v, r.status[s])}</td>`)}
-      ${openTiers.terms.map((term) => html`<td class="num">${count(v, r.tier[term.code as OpenTier])}</td>`)}
-      <td class="num"><strong>${count(v, r.total)}</strong></td>`;
   const body = html`<h1>${t('authority.title')}</h1>
     <p class="lead">${t('authority.lead')}</p>
-    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="authority-caption">
-      <table class="data-table">
-        <caption id="authority-caption">
-          ${t('authority.caption')}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" rowspan="2">${t('authority.department')}</th>
-            <th scope="colgroup" colspan="4">${t('authority.byStatus')}</th>
-            <th scope="colgroup" colspan="3">${t('authority.byTier')}</th>
-            <th scope="col" rowspan="2" class="num">${t('authority.total')}</th>
-          </tr>
-          <tr>
-            ${datasetStatuses.map((s) => html`<th scope="col" class="num">${t(`status.${s}`)}</th>`)}
-            ${openTiers.terms.map((term) => html`<th scope="col" class="num">${term.label[v.lang]}</th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (r) =>
-              html`<tr>
-                <th scope="row">
-                  <a href="${link(`/organisations/${encodeURIComponent(r.organisation.orgCode)}`)}"
-                    >${orgName(v, r.organisation)}</a
-                  >
-                </th>
-                ${cells(r)}
-              </tr>`,
-          )}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">${t('authority.total')}</th>
-            ${cells(totals)}
-          </tr>
-        </tfoot>
-      </table>
-    </div>`;
+    ${dataTable<Omit<AuthorityRow, 'organisation'> & { organisation?: Organisation }>({
+      scroll: { labelledBy: 'authority-caption' },
+      caption: { text: t('authority.caption'), id: 'authority-caption' },
+      columns: [
+        {
+          head: t('authority.department'),
+          rowHeader: true,
+          // The totals row (the footer) has no organisation.
+          cell: (r) =>
+            r.organisation
+              ? html`<a href="${link(`/organisations/${encodeURIComponent(r.organisation.orgCode)}`)}"
+                  >${orgName(v, r.organisation)}</a
+                >`
+              : t('authority.total'),
+        },
+        ...datasetStatuses.map((s) => ({
+          head: t(`status.${s}`),
+          group: t('authority.byStatus'),
+          align: 'num' as const,
+          cell: (r: Pick<AuthorityRow, 'status'>) => count(v, r.status[s]),
+        })),
+        ...openTiers.terms.map((term) => ({
+          head: term.label[v.lang],
+          group: t('authority.byTier'),
+          align: 'num' as const,
+          cell: (r: Pick<AuthorityRow, 'tier'>) => count(v, r.tier[term.code as OpenTier]),
+        })),
+        {
+          head: t('authority.total'),
+          align: 'num',
+          cell: (r) => html`<strong>${count(v, r.total)}</strong>`,
+        },
+      ],
+      rows,
+      footRows: [totals],
+    })}`;
   return consolePage(v, { title: t('authority.title'), tab: 'authority', body });
 }

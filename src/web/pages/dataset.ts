@@ -15,7 +15,7 @@ import {
   tierSubject,
 } from '../../core/index.ts';
 import { html, safeUrl, type Html, type Renderable } from '../html.ts';
-import { count, frequencyText, notice, statusBadge, tierBadge } from '../components.ts';
+import { count, dataTable, frequencyText, notice, statusBadge, tierBadge } from '../components.ts';
 import { formatBytes, formatDate, hasMessage, termLabel } from '../i18n/index.ts';
 import { page } from '../layout.ts';
 import { link, type View } from '../view.ts';
@@ -107,33 +107,21 @@ function metadata(v: View, d: Dataset): Html {
 function fieldsTable(v: View, d: Dataset): Html {
   const { t } = v;
   if (!d.fields.length) return html`<p class="muted">${t('dataset.noFields')}</p>`;
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="fields-title">
-    <table class="data-table">
-      <thead>
-        <tr>
-          <th scope="col">${t('field.name')}</th>
-          <th scope="col">${t('field.title')}</th>
-          <th scope="col">${t('field.type')}</th>
-          <th scope="col">${t('field.unit')}</th>
-          <th scope="col">${t('field.description')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${d.fields.map(
-          (f) =>
-            html`<tr>
-              <td><code>${f.name}</code></td>
-              <td>
-                ${f.title ?? ''}${f.personal ? html` <span class="badge personal">${t('field.personal')}</span>` : ''}
-              </td>
-              <td>${f.type ? t(`fieldType.${f.type}`) : ''}</td>
-              <td>${f.unit ?? ''}</td>
-              <td>${f.description ?? ''}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    scroll: { labelledBy: 'fields-title' },
+    columns: [
+      { head: t('field.name'), cell: (f) => html`<code>${f.name}</code>` },
+      {
+        head: t('field.title'),
+        cell: (f) =>
+          html`${f.title ?? ''}${f.personal ? html` <span class="badge personal">${t('field.personal')}</span>` : ''}`,
+      },
+      { head: t('field.type'), cell: (f) => (f.type ? t(`fieldType.${f.type}`) : '') },
+      { head: t('field.unit'), cell: (f) => f.unit ?? '' },
+      { head: t('field.description'), cell: (f) => f.description ?? '' },
+    ],
+    rows: d.fields,
+  });
 }
 
 function formatCell(v: View, code: string): Html {

@@ -2,7 +2,7 @@ import type { Dataset, Distribution, Grant, GrantAction, Page, UsageReport } fro
 import type { IssuedToken } from '../../identity/index.ts';
 import type { DataUseEntry } from '../../access/index.ts';
 import { html, type Html } from '../html.ts';
-import { emptyState, notice } from '../components.ts';
+import { dataTable, emptyState, notice } from '../components.ts';
 import { errorSummary, input, textarea } from '../dataset-form.ts';
 import { formatDateTime, hasMessage, type MessageKey } from '../i18n/index.ts';
 import { page } from '../layout.ts';
@@ -100,32 +100,20 @@ function reportsBlock(v: View, d: GrantPageData): Html {
   const s = d.state;
   const errors = errorsOf(s, 'reports');
   const list = d.reports.length
-    ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="${t('wf.report.list')}">
-        <table class="data-table">
-          <caption class="visually-hidden">
-            ${t('wf.report.list')}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t('wf.report.period')}</th>
-              <th scope="col">${t('wf.report.usage')}</th>
-              <th scope="col">${t('wf.report.results')}</th>
-              <th scope="col">${t('wf.report.submitted')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${d.reports.map(
-              (r) =>
-                html`<tr>
-                  <td>${formatDay(r.periodStart, v.lang)} — ${formatDay(r.periodEnd, v.lang)}</td>
-                  <td>${r.usage}</td>
-                  <td>${r.results}</td>
-                  <td>${formatDateTime(r.submittedAt, v.lang)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>`
+    ? dataTable({
+        scroll: { label: t('wf.report.list') },
+        caption: { text: t('wf.report.list'), hidden: true },
+        columns: [
+          {
+            head: t('wf.report.period'),
+            cell: (r) => html`${formatDay(r.periodStart, v.lang)} — ${formatDay(r.periodEnd, v.lang)}`,
+          },
+          { head: t('wf.report.usage'), cell: (r) => r.usage },
+          { head: t('wf.report.results'), cell: (r) => r.results },
+          { head: t('wf.report.submitted'), cell: (r) => formatDateTime(r.submittedAt, v.lang) },
+        ],
+        rows: d.reports,
+      })
     : html`<p class="muted">${t('wf.report.none')}</p>`;
   const lastEnd = d.reports[0]?.periodEnd ?? null;
   const form =
@@ -198,27 +186,21 @@ function usesBlock(v: View, uses: Page<DataUseEntry>): Html {
     <h2 id="uses-title">${t('wf.uses.title')} <span class="muted small">(${uses.total})</span></h2>
     ${
       uses.items.length
-        ? html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="uses-title">
-            <table class="data-table compact">
-              <thead>
-                <tr>
-                  <th scope="col">${t('wf.uses.at')}</th>
-                  <th scope="col">${t('wf.uses.action')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${uses.items.map(
-                  (u) =>
-                    html`<tr>
-                      <td>${formatDateTime(u.at, v.lang)}</td>
-                      <td>
-                        ${hasMessage(`wf.uses.kind.${u.action}`) ? t(`wf.uses.kind.${u.action}` as MessageKey) : u.action}
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
+        ? dataTable({
+            scroll: { labelledBy: 'uses-title' },
+            variant: 'compact',
+            columns: [
+              { head: t('wf.uses.at'), cell: (u) => formatDateTime(u.at, v.lang) },
+              {
+                head: t('wf.uses.action'),
+                cell: (u) =>
+                  hasMessage(`wf.uses.kind.${u.action}`)
+                    ? t(`wf.uses.kind.${u.action}` as MessageKey)
+                    : u.action,
+              },
+            ],
+            rows: uses.items,
+          })
         : emptyState(t('wf.uses.none'))
     }
   </section>`;

@@ -1,8 +1,8 @@
-import { openTiers, themes, type Dataset } from '../../core/index.ts';
+import { openTiers, themes, type Dataset, type OpenTier } from '../../core/index.ts';
 import type { Facet } from '../../catalog/index.ts';
 import { html, type Html } from '../html.ts';
 import { chart } from '../charts.ts';
-import { count, datasetCard, emptyState } from '../components.ts';
+import { count, datasetCard, emptyState, tierBadge } from '../components.ts';
 import { page } from '../layout.ts';
 import { link, type View } from '../view.ts';
 import { themeTiles } from './themes.ts';
@@ -98,10 +98,7 @@ export function homePage(v: View, d: HomeData): Html {
           ${openTiers.terms.map(
             (term) =>
               html`<li>
-                <span
-                  class="badge tier-${term.code === 'unconditional' ? 'open' : term.code === 'conditional' ? 'conditional' : 'closed'}"
-                  >${term.label[v.lang]}</span
-                >
+                ${tierBadge(v, term.code as OpenTier)}
                 <p>${t(`about.tier.${term.code as 'unconditional' | 'conditional' | 'not_open'}`)}</p>
               </li>`,
           )}

@@ -1,7 +1,7 @@
 import type { Page, RevocationNotice } from '../../core/index.ts';
 import type { Notification } from '../../identity/index.ts';
 import { html, type Html } from '../html.ts';
-import { emptyState, pagination } from '../components.ts';
+import { dataTable, emptyState, pagination } from '../components.ts';
 import { formatDate, formatDateTime } from '../i18n/index.ts';
 import { page } from '../layout.ts';
 import type { View } from '../view.ts';
@@ -73,36 +73,25 @@ export function revocationsPage(v: View, list: Page<RevocationNotice>): Html {
     <p class="lead">${t('wf.revocations.lead')}</p>
     ${
       list.items.length
-        ? html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="revocations-caption">
-            <table class="data-table">
-              <caption id="revocations-caption">
-                ${t('wf.revocations.caption', { n: list.total })}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t('wf.revocations.date')}</th>
-                  <th scope="col">${t('wf.revocations.grantee')}</th>
-                  <th scope="col">${t('wf.field.provider')}</th>
-                  <th scope="col">${t('wf.field.datasets')}</th>
-                  <th scope="col">${t('wf.revocations.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${list.items.map(
-                  (n) =>
-                    html`<tr>
-                      <td><time datetime="${n.revokedAt}">${formatDate(n.revokedAt, v.lang)}</time></td>
-                      <td>${n.grantee}</td>
-                      <td>${n.provider}</td>
-                      <td>
-                        ${n.datasets.map((d, i) => html`${i ? '、' : ''}<a href="/datasets/${d.id}">${d.title}</a>`)}
-                      </td>
-                      <td>${n.reason}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
+        ? dataTable({
+            scroll: { labelledBy: 'revocations-caption' },
+            caption: { text: t('wf.revocations.caption', { n: list.total }), id: 'revocations-caption' },
+            columns: [
+              {
+                head: t('wf.revocations.date'),
+                cell: (n) => html`<time datetime="${n.revokedAt}">${formatDate(n.revokedAt, v.lang)}</time>`,
+              },
+              { head: t('wf.revocations.grantee'), cell: (n) => n.grantee },
+              { head: t('wf.field.provider'), cell: (n) => n.provider },
+              {
+                head: t('wf.field.datasets'),
+                cell: (n) =>
+                  n.datasets.map((d, i) => html`${i ? '、' : ''}<a href="/datasets/${d.id}">${d.title}</a>`),
+              },
+              { head: t('wf.revocations.reason'), cell: (n) => n.reason },
+            ],
+            rows: list.items,
+          })
         : emptyState(t('wf.revocations.none'))
     }
     ${pagination(v, list.page, list.pageSize, list.total)}

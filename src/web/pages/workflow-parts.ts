@@ -14,6 +14,7 @@ import type { ErrorMap } from '../dataset-form.ts';
 import type { FormBody } from '../respond.ts';
 import { formatDate, formatDateTime, type MessageKey } from '../i18n/index.ts';
 import type { View } from '../view.ts';
+import { dataTable } from '../components.ts';
 
 /**
  * Pieces the workflow pages share: status badges, deadlines as dates, the scope of a grant in
@@ -218,57 +219,43 @@ export function grantScope(
   downloads: Map<string, Distribution[]> | null = null,
 ): Html {
   const { t } = v;
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="${t('wf.grant.scope')}">
-    <table class="data-table wf-scope">
-      <caption class="visually-hidden">
-        ${t('wf.grant.scope')}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t('wf.field.dataset')}</th>
-          <th scope="col">${t('wf.scope.fields')}</th>
-          <th scope="col">${t('wf.scope.rows')}</th>
-          ${downloads ? html`<th scope="col">${t('wf.scope.get')}</th>` : ''}
-        </tr>
-      </thead>
-      <tbody>
-        ${g.datasets.map((d) => {
-          const files = downloads?.get(d.id) ?? [];
-          return html`<tr>
-            <th scope="row"><a href="/datasets/${encodeURIComponent(d.code)}">${d.title}</a></th>
-            <td>${fieldsText(v, d.fields, titles.get(d.id))}</td>
-            <td>${rowsText(v, d.rows, titles.get(d.id))}</td>
-            ${
-              downloads
-                ? html`<td>
-                    ${
-                      files.length
-                        ? html`<ul class="plain">
-                            ${files.map(
-                              (f) =>
-                                html`<li>
-                                  <a
-                                    href="/api/v1/distributions/${f.id}/download?format=csv"
-                                    rel="nofollow"
-                                    class="wf-download"
-                                    >${t('wf.scope.downloadCsv')}<span class="visually-hidden">
-                                      ${f.title}</span
-                                    ></a
-                                  >
-                                  <span class="muted small">${f.title}</span>
-                                </li>`,
-                            )}
-                          </ul>`
-                        : html`<span class="muted">${t('wf.scope.noFiles')}</span>`
-                    }
-                  </td>`
-                : ''
-            }
-          </tr>`;
-        })}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    scroll: { label: t('wf.grant.scope') },
+    variant: 'wf-scope',
+    caption: { text: t('wf.grant.scope'), hidden: true },
+    columns: [
+      {
+        head: t('wf.field.dataset'),
+        rowHeader: true,
+        cell: (d) => html`<a href="/datasets/${encodeURIComponent(d.code)}">${d.title}</a>`,
+      },
+      { head: t('wf.scope.fields'), cell: (d) => fieldsText(v, d.fields, titles.get(d.id)) },
+      { head: t('wf.scope.rows'), cell: (d) => rowsText(v, d.rows, titles.get(d.id)) },
+      downloads && {
+        head: t('wf.scope.get'),
+        cell: (d) => {
+          const files = downloads.get(d.id) ?? [];
+          return files.length
+            ? html`<ul class="plain">
+                ${files.map(
+                  (f) =>
+                    html`<li>
+                      <a
+                        href="/api/v1/distributions/${f.id}/download?format=csv"
+                        rel="nofollow"
+                        class="wf-download"
+                        >${t('wf.scope.downloadCsv')}<span class="visually-hidden"> ${f.title}</span></a
+                      >
+                      <span class="muted small">${f.title}</span>
+                    </li>`,
+                )}
+              </ul>`
+            : html`<span class="muted">${t('wf.scope.noFiles')}</span>`;
+        },
+      },
+    ],
+    rows: g.datasets,
+  });
 }
 
 /** Requests as a table; `href` says where each opens (the portal for applicants, the console for departments). */
@@ -278,42 +265,24 @@ export function requestTable(
   o: { href: (r: AccessRequest) => string; caption: string; requester?: boolean; provider?: boolean },
 ): Html {
   const { t } = v;
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="${o.caption}">
-    <table class="data-table wf-requests">
-      <caption class="visually-hidden">
-        ${o.caption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t('wf.field.datasets')}</th>
-          ${o.requester ? html`<th scope="col">${t('wf.field.requester')}</th>` : ''}
-          ${o.provider ? html`<th scope="col">${t('wf.field.provider')}</th>` : ''}
-          <th scope="col">${t('wf.field.status')}</th>
-          <th scope="col">${t('wf.field.submitted')}</th>
-          <th scope="col">${t('wf.field.deadline')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${items.map(
-          (r) =>
-            html`<tr class="${r.deadline.overdue ? 'wf-row-overdue' : ''}">
-              <td><a href="${o.href(r)}">${requestTitle(r)}</a></td>
-              ${
-                o.requester
-                  ? html`<td>
-                      ${r.kind === 'sharing' ? (r.requester.orgName ?? r.requester.name) : r.applicant.name}
-                    </td>`
-                  : ''
-              }
-              ${o.provider ? html`<td>${r.provider.name}</td>` : ''}
-              <td>${requestStatusBadge(v, r.status)}</td>
-              <td>${formatDate(r.deadline.submittedAt, v.lang)}</td>
-              <td>${deadlineText(v, r)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    scroll: { label: o.caption },
+    variant: 'wf-requests',
+    caption: { text: o.caption, hidden: true },
+    rowClass: (r) => (r.deadline.overdue ? 'wf-row-overdue' : ''),
+    columns: [
+      { head: t('wf.field.datasets'), cell: (r) => html`<a href="${o.href(r)}">${requestTitle(r)}</a>` },
+      o.requester && {
+        head: t('wf.field.requester'),
+        cell: (r) => (r.kind === 'sharing' ? (r.requester.orgName ?? r.requester.name) : r.applicant.name),
+      },
+      o.provider && { head: t('wf.field.provider'), cell: (r) => r.provider.name },
+      { head: t('wf.field.status'), cell: (r) => requestStatusBadge(v, r.status) },
+      { head: t('wf.field.submitted'), cell: (r) => formatDate(r.deadline.submittedAt, v.lang) },
+      { head: t('wf.field.deadline'), cell: (r) => deadlineText(v, r) },
+    ],
+    rows: items,
+  });
 }
 
 /** Tabs as plain links (they work without JavaScript); the current one is marked for assistive technology. */

@@ -11,6 +11,7 @@ import {
   type DatasetAction,
   type DatasetStatus,
   type OpenTier,
+  isUuid,
 } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 import { field, fieldErrorsOf, formBody, seeOther, sendPage } from '../respond.ts';
@@ -41,7 +42,6 @@ import {
 } from '../pages/console.ts';
 
 const ACTIONS: DatasetAction[] = ['submit', 'publish', 'withdraw', 'return_to_draft'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Signed-in pages send anonymous visitors to the sign-in form and bring them back afterwards. */
 function signedIn(req: FastifyRequest, reply: FastifyReply): Actor | null {
@@ -61,7 +61,7 @@ function flashOf(v: View, req: FastifyRequest): string | undefined {
 
 function datasetId(req: FastifyRequest): string {
   const { id } = req.params as { id: string };
-  if (!UUID.test(id)) throw notFound('Dataset', '数据集');
+  if (!isUuid(id)) throw notFound('Dataset', '数据集');
   return id;
 }
 

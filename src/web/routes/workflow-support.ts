@@ -9,6 +9,7 @@ import {
   type FieldError,
   type RequestKind,
   type RequestStatus,
+  isUuid,
 } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 import type { ErrorMap } from '../dataset-form.ts';
@@ -17,12 +18,10 @@ import type { View } from '../view.ts';
 import { field, type FormBody } from '../respond.ts';
 import type { SharingValues } from '../pages/console-workflows.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A path id that cannot name anything is "not found" before any lookup. */
 export function idParam(req: FastifyRequest, label: { en: string; zh: string }): string {
   const { id } = req.params as { id: string };
-  if (!UUID.test(id)) throw notFound(label.en, label.zh);
+  if (!isUuid(id)) throw notFound(label.en, label.zh);
   return id;
 }
 
