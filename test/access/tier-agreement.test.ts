@@ -68,7 +68,14 @@ onEachDatabase('the server agrees with the tier policy', (kind) => {
               openTier,
               shareTier,
               ...(openTier === 'conditional' && { openConditions: '签署安全承诺书' }),
-              ...(openTier === 'not_open' && { notOpenReason: '涉及国家秘密' }),
+              ...(openTier === 'not_open' && {
+                notOpenReason: '涉及国家秘密',
+                notOpenLegalBasis: '《中华人民共和国保守国家秘密法》',
+              }),
+              ...(shareTier === 'not_shared' && {
+                notSharedReason: '涉及国家秘密，不向其他部门共享',
+                notSharedLegalBasis: '《中华人民共和国保守国家秘密法》',
+              }),
               ...(shareTier === 'conditional' && { shareConditions: '用于履行法定职责' }),
             }),
           });
