@@ -19,7 +19,7 @@ export type DataAccess =
       rows: RowCondition[] | null;
       expiresAt: string | null;
     }
-  | { kind: 'denied'; reason: 'not_published' | 'conditional' | 'not_open' };
+  | { kind: 'denied'; reason: 'not_published' | 'conditional' | 'not_open' | 'outside_grant' };
 
 /** What the caller is about to read, for the access log (`rows`, `aggregate`, `download`, …). */
 export interface DataUseNote {
@@ -45,6 +45,7 @@ export async function resolveDataAccess(
   dataset: DatasetTiers,
   use: DataUseNote | null = { action: 'data' },
 ): Promise<DataAccess> {
+  if (actor?.grantId) return grantTokenAccess(ctx, actor, dataset, use);
   if (canEditOrgData(actor, dataset.publisher.id)) return { kind: 'full', reason: 'owner' };
   if (dataset.status !== 'published') return { kind: 'denied', reason: 'not_published' };
   if (dataset.openTier === 'unconditional') return { kind: 'full', reason: 'open' };
@@ -53,10 +54,7 @@ export async function resolveDataAccess(
     reason: dataset.openTier === 'conditional' ? 'conditional' : 'not_open',
   };
   if (!actor) return denied;
-  const shareTier =
-    dataset.shareTier ??
-    (await ctx.db.selectFrom('dataset').select('share_tier').where('id', '=', dataset.id).executeTakeFirst())
-      ?.share_tier;
+  const shareTier = await shareTierOf(ctx, dataset);
   if (!shareTier) return denied;
   if (sharedWithoutRequest(actor, { shareTier, publisher: dataset.publisher })) {
     if (use) await logDataUse(ctx, 'share', null, { datasetId: dataset.id, userId: actor.userId, ...use });
@@ -68,3 +66,26 @@ export async function resolveDataAccess(
     await logDataUse(ctx, 'grant', grant.grantId, { datasetId: dataset.id, userId: actor.userId, ...use });
   return { kind: 'grant', ...grant };
 }
+
+/** A token bound to one grant reads that grant's datasets, as the grant allows, and nothing else, open data included. */
+async function grantTokenAccess(
+  ctx: Context,
+  actor: Actor,
+  dataset: DatasetTiers,
+  use: DataUseNote | null,
+): Promise<DataAccess> {
+  if (dataset.status !== 'published') return { kind: 'denied', reason: 'not_published' };
+  const shareTier = await shareTierOf(ctx, dataset);
+  const grant = shareTier
+    ? await findGrantAccess(ctx, actor, { id: dataset.id, openTier: dataset.openTier, shareTier })
+    : null;
+  if (!grant) return { kind: 'denied', reason: 'outside_grant' };
+  if (use)
+    await logDataUse(ctx, 'grant', grant.grantId, { datasetId: dataset.id, userId: actor.userId, ...use });
+  return { kind: 'grant', ...grant };
+}
+
+const shareTierOf = async (ctx: Context, dataset: DatasetTiers) =>
+  dataset.shareTier ??
+  (await ctx.db.selectFrom('dataset').select('share_tier').where('id', '=', dataset.id).executeTakeFirst())
+    ?.share_tier;

@@ -17,12 +17,15 @@ export {
   createToken,
   listTokens,
   revokeToken,
+  revokeTokensOf,
+  disableUser,
   authenticateToken,
   secretHash,
   newSecret,
   type NewUser,
   type IssuedToken,
 } from './identity.ts';
+export { passwordProblems, isGuessable, PASSWORD_MIN, PASSWORD_MAX } from './passwords.ts';
 export {
   requireActor,
   canEditOrgData,

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Actor, Role } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { appendAudit } from './audit.ts';
-import { checkPassword, newSecret, secretHash } from './identity.ts';
+import { checkPassword, findUserByEmail, newSecret, secretHash } from './identity.ts';
+import { assertMayTrySignIn, clearAccountFailures, recordSignInFailure } from './sign-in-guard.ts';
 
 /** How long a console sign-in lasts; a government console is a working-day tool, not a "remember me". */
 export const SESSION_HOURS = 12;
@@ -23,11 +24,25 @@ export interface IssuedSession {
 
 const TOKEN = /^ks_[A-Za-z0-9_-]{43}$/;
 
-/** Signs a user in by password; null for a wrong email or password alike. */
-export async function signIn(ctx: Context, email: string, password: string): Promise<IssuedSession | null> {
-  if (!email || !password || email.length > 200 || password.length > 200) return null;
+/**
+ * Signs a user in by password; null for a wrong email or password alike. Guessing is slowed and
+ * then stopped per account and per `address` (sign-in-guard.ts): a refused attempt throws
+ * `sign_in_delayed` or `sign_in_locked` (429) without the password being checked.
+ */
+export async function signIn(
+  ctx: Context,
+  email: string,
+  password: string,
+  address: string | null = null,
+): Promise<IssuedSession | null> {
+  if (!email || !password || email.length > 200) return null;
+  const keys = { email, address };
+  await assertMayTrySignIn(ctx, keys);
   const user = await checkPassword(ctx.db, email, password);
-  if (!user) return null;
+  if (!user) {
+    await recordSignInFailure(ctx, keys, (await findUserByEmail(ctx.db, email))?.id ?? null);
+    return null;
+  }
   const token = newSecret('ks');
   const csrfToken = randomBytes(32).toString('base64url');
   const now = ctx.clock.now();
@@ -39,6 +54,7 @@ export async function signIn(ctx: Context, email: string, password: string): Pro
       .where('user_id', '=', user.id)
       .where((eb) => eb.or([eb('expires_at', '<=', now), eb('revoked_at', 'is not', null)]))
       .execute();
+    await clearAccountFailures(trx, email);
     const row = await trx
       .insertInto('web_session')
       .values({

@@ -1,6 +1,7 @@
 import type { FieldError, Label } from './types.ts';
 
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large';
+export type ErrorKind =
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'too_many_requests';
 
 /**
  * A failure the caller can act on. `kind` says which class of failure it is (the HTTP layer

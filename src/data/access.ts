@@ -13,18 +13,20 @@ import type { Column } from './values.ts';
  * query is built on. Nothing downstream sees the Parquet file except through this view.
  */
 
-export const accessDenied = (reason: 'conditional' | 'not_open') =>
-  new DomainError(
-    'forbidden',
-    'access_denied',
-    reason === 'conditional'
-      ? {
-          zh: '该数据为有条件开放，须申请获批后才能获取',
-          en: 'This data is open on conditions; apply for access to read it',
-        }
-      : { zh: '该数据不予开放', en: 'This data is not open' },
-    { reason },
-  );
+const DENIED = {
+  conditional: {
+    zh: '该数据为有条件开放，须申请获批后才能获取',
+    en: 'This data is open on conditions; apply for access to read it',
+  },
+  not_open: { zh: '该数据不予开放', en: 'This data is not open' },
+  outside_grant: {
+    zh: '该令牌只能读取其所属授权范围内的数据',
+    en: 'This token reads only the data of its grant',
+  },
+};
+
+export const accessDenied = (reason: keyof typeof DENIED) =>
+  new DomainError('forbidden', 'access_denied', DENIED[reason], { reason });
 
 export const noData = () =>
   new DomainError('not_found', 'no_data', {

@@ -17,6 +17,8 @@ export interface Config {
   workflow: WorkflowConfig;
   /** Uploads, ingestion, the query sandbox and the job queue (the data plane). */
   data: DataConfig;
+  /** Brute-force protection of password sign-in (ADR 0028). */
+  signIn: SignInConfig;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const workflow = loadWorkflowConfig(env, problems);
   const data = loadDataConfig(env, problems);
+  const signIn = loadSignInConfig(env, problems);
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     workflow,
     data,
+    signIn,
   };
 }
 
@@ -247,4 +251,36 @@ function loadDataConfig(env: NodeJS.ProcessEnv, problems: string[]): DataConfig 
       problems,
     ),
   };
+}
+
+/**
+ * Sign-in protection (ADR 0028). Failures are counted per account and per client address; a
+ * count is forgotten after `windowMinutes` without a failure. From `delayAfter` failures on, each
+ * further attempt must wait 1 s, 2 s, 4 s … (at most a minute) after the last; at `lockAfter`
+ * failures, attempts are refused for `lockMinutes`. An address (many people behind one office
+ * gateway) has its own, higher thresholds.
+ */
+export interface SignInConfig {
+  delayAfter: number;
+  lockAfter: number;
+  addressDelayAfter: number;
+  addressLockAfter: number;
+  windowMinutes: number;
+  lockMinutes: number;
+}
+
+function loadSignInConfig(env: NodeJS.ProcessEnv, problems: string[]): SignInConfig {
+  const int = (name: string, fallback: number, min: number, max: number) =>
+    parseIntIn(env[name] ?? String(fallback), min, max, name, problems);
+  const c = {
+    delayAfter: int('KAIFANG_SIGNIN_DELAY_AFTER', 3, 1, 1000),
+    lockAfter: int('KAIFANG_SIGNIN_LOCK_AFTER', 10, 1, 1000),
+    addressDelayAfter: int('KAIFANG_SIGNIN_ADDRESS_DELAY_AFTER', 20, 1, 100000),
+    addressLockAfter: int('KAIFANG_SIGNIN_ADDRESS_LOCK_AFTER', 50, 1, 100000),
+    windowMinutes: int('KAIFANG_SIGNIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    lockMinutes: int('KAIFANG_SIGNIN_LOCK_MINUTES', 15, 1, 24 * 60),
+  };
+  if (c.delayAfter > c.lockAfter || c.addressDelayAfter > c.addressLockAfter)
+    problems.push('KAIFANG_SIGNIN_*DELAY_AFTER must not be larger than the matching *LOCK_AFTER');
+  return c;
 }

@@ -19,6 +19,7 @@ import {
 } from '../../core/index.ts';
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
 import { appendAudit } from '../audit.ts';
+import { revokeTokensOf } from '../identity.ts';
 import { notify } from '../notifications/index.ts';
 import { checkBody, iso, refuseAndAudit, requireWorkflowActor } from './support.ts';
 
@@ -129,8 +130,9 @@ export function grantPartiesOf(
   return parties;
 }
 
+/** A grant token sees its own grant only, whoever holds it. */
 const canRead = (actor: Actor, g: GrantRow) =>
-  grantPartiesOf(actor, g).length > 0 || actor.role === 'sysadmin';
+  actor.grantId ? actor.grantId === g.id : grantPartiesOf(actor, g).length > 0 || actor.role === 'sysadmin';
 
 async function loadVisible(ctx: Context, actor: Actor, id: string): Promise<GrantRow> {
   const r = (await grantQuery(ctx.db).where('g.id', '=', id).executeTakeFirst()) as GrantRow | undefined;
@@ -274,6 +276,8 @@ async function recordGrantStatus(
     .set({ status: to, status_reason: reason, status_changed_at: now, status_changed_by: actorId })
     .where('id', '=', g.id)
     .execute();
+  // Tokens made for this grant die with it for good; a suspension only refuses them (authenticateToken).
+  if (to === 'revoked') await revokeTokensOf(trx, now, actorId, { grantId: g.id }, 'grant_revoked');
   const requestStatus = REQUEST_STATUS_AFTER[to];
   if (requestStatus)
     await trx

@@ -20,7 +20,7 @@ const UserBody = Type.Object(
       ['public', 'department', 'reviewer', 'authority', 'sysadmin'].map((r) => Type.Literal(r)),
     ),
     orgId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
-    password: Type.Optional(Type.String({ minLength: 10, maxLength: 200 })),
+    password: Type.Optional(Type.String({ minLength: access.PASSWORD_MIN, maxLength: access.PASSWORD_MAX })),
   },
   { additionalProperties: false },
 );
@@ -84,6 +84,26 @@ export const accessRoutes =
           password?: string;
         }>(UserBody, req.body);
         return reply.status(201).send(await access.createUser(ctx, a.userId, body));
+      },
+    );
+    app.post(
+      '/users/:id/disable',
+      {
+        schema: {
+          tags,
+          summary: 'Suspend a user (sysadmin): no more sign-in; every token and session is revoked',
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+          security,
+        },
+      },
+      async (req) => {
+        const a = access.requireActor(req.actor);
+        access.assertCan(
+          access.canManageUsers(a),
+          'Only a sysadmin can suspend users',
+          '仅系统管理员可以停用用户',
+        );
+        return access.disableUser(ctx, a, (req.params as { id: string }).id);
       },
     );
 

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import * as data from '../../data/index.ts';
 import { assertShape, validationFailed } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
+import { GRANT_READS } from '../auth.ts';
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const security = [{ bearer: [] }];
@@ -136,7 +137,7 @@ export const dataRoutes =
 
     app.get(
       '/distributions/:id/versions',
-      { schema: { tags, summary: 'Versions of the data, newest first', params: Id } },
+      { config: GRANT_READS, schema: { tags, summary: 'Versions of the data, newest first', params: Id } },
       async (req, reply) => {
         noStore(reply);
         const list = await data.listDataVersions(ctx, req.actor, (req.params as { id: string }).id);
@@ -146,6 +147,7 @@ export const dataRoutes =
     app.get(
       '/distributions/:id/versions/:number',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'One version, with its ingest report',
@@ -162,6 +164,7 @@ export const dataRoutes =
     app.get(
       '/distributions/:id/rows',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'Rows: filters (JSON), q (text contains), sort, fields, limit/offset or cursor',
@@ -177,6 +180,7 @@ export const dataRoutes =
     app.get(
       '/distributions/:id/aggregate',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'Group by fields with count/sum/avg/min/max',
@@ -197,6 +201,7 @@ export const dataRoutes =
     app.get(
       '/distributions/:id/preview',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'First rows and column statistics',
@@ -216,6 +221,7 @@ export const dataRoutes =
     app.get(
       '/distributions/:id/download',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'Download as csv, xlsx, json, xml, csvw (metadata) or the original file',
@@ -241,6 +247,7 @@ export const dataRoutes =
     app.post(
       '/query',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'Read-only SQL over distributions you may read, as tables named dist_<id without dashes>',

@@ -218,3 +218,16 @@ export interface Schema {
   dataset_use_key: DatasetUseKeyTable;
   usage_salt: UsageSaltTable;
 }
+
+// Sign-in protection (migration 010): failed attempts per account and per address.
+export interface SignInThrottleTable {
+  scope: 'account' | 'address';
+  key: string;
+  failures: number;
+  first_failure_at: Timestamp;
+  last_failure_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+export interface Schema {
+  sign_in_throttle: SignInThrottleTable;
+}

@@ -326,7 +326,8 @@ export const en: Record<keyof typeof zh, string> = {
   'password.current': 'Current password',
   'password.new': 'New password',
   'password.confirm': 'New password again',
-  'password.hint': 'At least 10 characters. Other devices are signed out when you change it.',
+  'password.hint':
+    'At least 12 and at most 200 characters, not a common or easily guessed password. Other devices are signed out and your API tokens revoked when you change it.',
   'password.submit': 'Change password',
   'password.done': 'Password changed; other devices have been signed out.',
   'password.mismatch': 'The two new passwords differ',

@@ -314,7 +314,8 @@ export const zh = {
   'password.current': '当前密码',
   'password.new': '新密码',
   'password.confirm': '再次输入新密码',
-  'password.hint': '至少 10 位。修改后，其他设备上的登录会失效。',
+  'password.hint':
+    '12 至 200 位，不能是常见或容易猜到的密码。修改后，其他设备上的登录和您的全部 API 令牌都会失效。',
   'password.submit': '修改密码',
   'password.done': '密码已修改，其他设备上的登录已失效。',
   'password.mismatch': '两次输入的新密码不一致',

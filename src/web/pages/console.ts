@@ -67,12 +67,16 @@ export function consolePage(
 
 // ---- sign-in and password --------------------------------------------------------------------
 
-export function signInPage(v: View, o: { next: string; email?: string; failed?: boolean }): Html {
+/** `refused`: why the attempt was not even checked (too many failures: wait or locked). */
+export function signInPage(
+  v: View,
+  o: { next: string; email?: string; failed?: boolean; refused?: string },
+): Html {
   const { t } = v;
   const body = html`<div class="wrap page-body narrow">
     <h1>${t('signin.title')}</h1>
     <p class="lead">${t('signin.lead')}</p>
-    ${o.failed ? notice('error', t('signin.failed')) : ''}
+    ${o.failed ? notice('error', t('signin.failed')) : ''} ${o.refused ? notice('error', o.refused) : ''}
     <form method="post" action="/console/sign-in" class="stack-form">
       <input type="hidden" name="_csrf" value="${v.csrf}" />
       <input type="hidden" name="next" value="${o.next}" />

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as catalog from '../../catalog/index.ts';
 import * as access from '../../access/index.ts';
 import {
+  DomainError,
   datasetStatuses,
   forbidden,
   notFound,
@@ -79,7 +80,20 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
     if (req.webSession) return seeOther(reply, next);
     checkAnonymousForm(req, field(body, '_csrf'));
     const email = field(body, 'email').trim();
-    const issued = await access.signIn(ctx, email, field(body, 'password'));
+    let issued;
+    try {
+      issued = await access.signIn(ctx, email, field(body, 'password'), req.ip);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.kind !== 'too_many_requests') throw err;
+      const { retryAfterSeconds } = err.details as { retryAfterSeconds: number };
+      reply.header('retry-after', String(retryAfterSeconds));
+      const v = viewOf(ctx, req, reply);
+      return sendPage(
+        reply,
+        signInPage(v, { next, email: email.slice(0, 200), refused: err.label[v.lang] }),
+        429,
+      );
+    }
     if (!issued)
       return sendPage(
         reply,

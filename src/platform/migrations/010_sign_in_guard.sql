@@ -1,0 +1,17 @@
+-- Sign-in protection (issue 12, ADR 0028): failed password attempts counted per account and per
+-- address, so guessing is slowed down and then stopped on every server of the installation.
+-- `key` is the lower-cased email (whether or not such an account exists, so the answer tells no
+-- one which emails are registered) or the client address.
+CREATE TABLE sign_in_throttle (
+  scope text NOT NULL CHECK (scope IN ('account', 'address')),
+  key text NOT NULL,
+  failures integer NOT NULL,
+  first_failure_at timestamptz NOT NULL,
+  last_failure_at timestamptz NOT NULL,
+  locked_until timestamptz,
+  PRIMARY KEY (scope, key)
+);
+
+-- Tokens derived from a grant are revoked with it: find them without a scan.
+CREATE INDEX api_token_grant_idx ON api_token (grant_id) WHERE grant_id IS NOT NULL;
+CREATE INDEX api_token_user_idx ON api_token (user_id);
