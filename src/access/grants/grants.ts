@@ -276,8 +276,6 @@ async function recordGrantStatus(
     .set({ status: to, status_reason: reason, status_changed_at: now, status_changed_by: actorId })
     .where('id', '=', g.id)
     .execute();
-  // Tokens made for this grant die with it for good; a suspension only refuses them (authenticateToken).
-  if (to === 'revoked') await revokeTokensOf(trx, now, actorId, { grantId: g.id }, 'grant_revoked');
   const requestStatus = REQUEST_STATUS_AFTER[to];
   if (requestStatus)
     await trx
@@ -293,6 +291,8 @@ async function recordGrantStatus(
     before: { status: g.status },
     after: { status: to, reason, requestId: g.request_id, ...(requestStatus && { requestStatus }) },
   });
+  // Tokens made for this grant die with it for good; a suspension only refuses them (authenticateToken).
+  if (to === 'revoked') await revokeTokensOf(trx, now, actorId, { grantId: g.id }, 'grant_revoked');
   const titles = await trx
     .selectFrom('access_grant_dataset as gd')
     .innerJoin('dataset as d', 'd.id', 'gd.dataset_id')
