@@ -25,6 +25,13 @@ export {
   type NewUser,
   type IssuedToken,
 } from './identity.ts';
+export {
+  TWO_FACTOR_ROLES,
+  twoFactorState,
+  startTwoFactor,
+  setTwoFactor,
+  type TwoFactorState,
+} from './two-factor.ts';
 export { passwordProblems, isGuessable, PASSWORD_MIN, PASSWORD_MAX } from './passwords.ts';
 export {
   requireActor,

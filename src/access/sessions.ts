@@ -4,6 +4,7 @@ import type { Context } from '../platform/index.ts';
 import { appendAudit } from './audit.ts';
 import { checkPassword, findUserByEmail, newSecret, secretHash } from './identity.ts';
 import { assertMayTrySignIn, clearAccountFailures, recordSignInFailure } from './sign-in-guard.ts';
+import { checkSecondFactor, secondFactorRequired } from './two-factor.ts';
 
 /** How long a console sign-in lasts; a government console is a working-day tool, not a "remember me". */
 export const SESSION_HOURS = 12;
@@ -27,13 +28,15 @@ const TOKEN = /^ks_[A-Za-z0-9_-]{43}$/;
 /**
  * Signs a user in by password; null for a wrong email or password alike. Guessing is slowed and
  * then stopped per account and per `address` (sign-in-guard.ts): a refused attempt throws
- * `sign_in_delayed` or `sign_in_locked` (429) without the password being checked.
+ * `sign_in_delayed` or `sign_in_locked` (429) without the password being checked. With two-step
+ * verification on, `code` is needed as well (`second_factor_required` when it is missing).
  */
 export async function signIn(
   ctx: Context,
   email: string,
   password: string,
   address: string | null = null,
+  code: string | null = null,
 ): Promise<IssuedSession | null> {
   if (!email || !password || email.length > 200) return null;
   const keys = { email, address };
@@ -41,6 +44,14 @@ export async function signIn(
   const user = await checkPassword(ctx.db, email, password);
   if (!user) {
     await recordSignInFailure(ctx, keys, (await findUserByEmail(ctx.db, email))?.id ?? null);
+    return null;
+  }
+  // A staff member who turned on two-step verification also needs a code; without one the
+  // attempt counts as failed too, or asking for the code would be a free password oracle.
+  const second = await checkSecondFactor(ctx, user.id, code);
+  if (second === 'missing' || second === 'wrong') {
+    await recordSignInFailure(ctx, keys, user.id, 'second_factor');
+    if (second === 'missing') throw secondFactorRequired();
     return null;
   }
   const token = newSecret('ks');

@@ -84,6 +84,8 @@ export async function recordSignInFailure(
   ctx: Context,
   keys: SignInKeys,
   userId: string | null,
+  /** What failed: the password (default) or, after a right password, the second factor. */
+  failed: 'password' | 'second_factor' = 'password',
 ): Promise<void> {
   const { lockAfter, addressLockAfter, windowMinutes, lockMinutes } = ctx.config.signIn;
   const now = ctx.clock.now();
@@ -94,7 +96,7 @@ export async function recordSignInFailure(
       entityType: 'user',
       entityId: userId,
       // The typed email is kept only when it names an account: a mistyped password may sit in it.
-      after: { address: keys.address, knownAccount: Boolean(userId) },
+      after: { address: keys.address, knownAccount: Boolean(userId), failed },
     });
     for (const [scope, key] of keysOf(keys)) {
       const failures = await countFailure(trx, now, scope, key, windowMinutes);

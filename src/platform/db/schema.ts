@@ -231,3 +231,9 @@ export interface SignInThrottleTable {
 export interface Schema {
   sign_in_throttle: SignInThrottleTable;
 }
+export interface UserTable {
+  totp_secret: string | null;
+  totp_enabled_at: Timestamp | null;
+  // bigint: node-postgres hands it back as text.
+  totp_last_step: ColumnType<string | number | null, number | null, number | null>;
+}

@@ -15,3 +15,10 @@ CREATE TABLE sign_in_throttle (
 -- Tokens derived from a grant are revoked with it: find them without a scan.
 CREATE INDEX api_token_grant_idx ON api_token (grant_id) WHERE grant_id IS NOT NULL;
 CREATE INDEX api_token_user_idx ON api_token (user_id);
+
+-- Optional second factor for staff (RFC 6238 TOTP). The secret must be readable to compute codes,
+-- so it is stored as is, like the password hash never leaving the server; `totp_enabled_at` is null
+-- while an enrolment waits for its first code. `totp_last_step` makes each code work once.
+ALTER TABLE app_user ADD COLUMN totp_secret text;
+ALTER TABLE app_user ADD COLUMN totp_enabled_at timestamptz;
+ALTER TABLE app_user ADD COLUMN totp_last_step bigint;
