@@ -90,6 +90,12 @@ export async function recordSignInFailure(
   const { lockAfter, addressLockAfter, windowMinutes, lockMinutes } = ctx.config.signIn;
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
+    // Counts past their window are forgotten anyway; dropping them keeps a spray of made-up emails from piling up.
+    await trx
+      .deleteFrom('sign_in_throttle')
+      .where('last_failure_at', '<', new Date(now.getTime() - windowMinutes * 60_000))
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .execute();
     await appendAudit(trx, now, {
       actorId: null,
       action: 'session.sign_in_failed',

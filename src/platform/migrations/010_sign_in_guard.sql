@@ -11,6 +11,8 @@ CREATE TABLE sign_in_throttle (
   locked_until timestamptz,
   PRIMARY KEY (scope, key)
 );
+-- Counts past their window are deleted on the next failure.
+CREATE INDEX sign_in_throttle_last_idx ON sign_in_throttle (last_failure_at);
 
 -- Tokens derived from a grant are revoked with it: find them without a scan.
 CREATE INDEX api_token_grant_idx ON api_token (grant_id) WHERE grant_id IS NOT NULL;
