@@ -327,7 +327,7 @@ export const zh = {
   'twofactor.off': '两步验证未开启。',
   'twofactor.start': '设置两步验证',
   'twofactor.pending':
-    '在身份验证器应用中添加账号：扫描或粘贴下面的链接，或手动输入密钥；然后输入应用显示的验证码以开启。',
+    '在身份验证器应用中添加账号：打开或粘贴下面的链接，或手动输入密钥；然后输入应用显示的验证码以开启。',
   'twofactor.secret': '密钥',
   'twofactor.uri': '链接',
   'twofactor.confirm': '开启两步验证',

@@ -145,7 +145,7 @@ function codeField(v: View, required: boolean, error?: string): Html {
 function twoFactorSection(v: View, state: TwoFactorState, error?: string): Html {
   const { t } = v;
   const form = (action: string, label: string, withCode: boolean) =>
-    html`<form method="post" action="/console/two-factor" class="stack-form narrow-form">
+    html`<form method="post" action="/console/two-factor" class="${withCode ? 'stack-form narrow-form' : ''}">
       <input type="hidden" name="_csrf" value="${v.csrf}" />
       <input type="hidden" name="action" value="${action}" />
       ${withCode ? codeField(v, true, error) : ''}
