@@ -11,18 +11,20 @@ import { resolveDataAccess } from './data-access.ts';
  * here and never decide access themselves.
  */
 
-export const accessDenied = (reason: 'conditional' | 'not_open') =>
-  new DomainError(
-    'forbidden',
-    'access_denied',
-    reason === 'conditional'
-      ? {
-          zh: '该数据为有条件开放，须申请获批后才能获取',
-          en: 'This data is open on conditions; apply for access to read it',
-        }
-      : { zh: '该数据不予开放', en: 'This data is not open' },
-    { reason },
-  );
+const DENIED = {
+  conditional: {
+    zh: '该数据为有条件开放，须申请获批后才能获取',
+    en: 'This data is open on conditions; apply for access to read it',
+  },
+  not_open: { zh: '该数据不予开放', en: 'This data is not open' },
+  outside_grant: {
+    zh: '该令牌只能读取其所属授权范围内的数据',
+    en: 'This token reads only the data of its grant',
+  },
+};
+
+export const accessDenied = (reason: keyof typeof DENIED) =>
+  new DomainError('forbidden', 'access_denied', DENIED[reason], { reason });
 
 /** Visible and readable, or the error that says why not (404 for what the caller may not know exists). */
 export async function checkAccess(

@@ -160,7 +160,7 @@ export type DataAccess =
       rows: RowCondition[] | null;
       expiresAt: string | null;
     }
-  | { kind: 'denied'; reason: 'not_published' | 'conditional' | 'not_open' };
+  | { kind: 'denied'; reason: 'not_published' | 'conditional' | 'not_open' | 'outside_grant' };
 
 /**
  * The order matters: the owning department reads everything; nothing unpublished leaves it; open
@@ -174,6 +174,21 @@ export function dataAccess(
   grants: readonly GrantCandidate[],
   now: Date,
 ): DataAccess {
+  if (actor?.grantId) {
+    // A token bound to one grant reads that grant's data as the grant allows and nothing else, open
+    // data included: it stands for one agreed use, not for its holder (ADR 0028).
+    if (d.status !== 'published') return { kind: 'denied', reason: 'not_published' };
+    const own = grants.find((g) => g.grantId === actor.grantId && grantOpens(g, d, now));
+    return own
+      ? {
+          kind: 'grant',
+          grantId: own.grantId,
+          fields: own.fields,
+          rows: own.rows,
+          expiresAt: own.expiresAt.toISOString(),
+        }
+      : { kind: 'denied', reason: 'outside_grant' };
+  }
   if (isOwner(actor, d.orgId)) return { kind: 'full', reason: 'owner' };
   if (d.status !== 'published') return { kind: 'denied', reason: 'not_published' };
   if (d.openTier === 'unconditional') return { kind: 'full', reason: 'open' };

@@ -1,12 +1,34 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateToken } from '../identity/index.ts';
-import { unauthenticated, type Actor } from '../core/index.ts';
+import { DomainError, unauthenticated, type Actor } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
   }
+  interface FastifyContextConfig {
+    /** Set by routes a token bound to one grant may call (see `GRANT_READS`). */
+    grantToken?: 'reads';
+  }
+}
+
+/**
+ * A route's declaration that a grant token may call it: only reads whose answer the data gate
+ * (`resolveDataAccess`) or the grant's own record confines to that grant. Every other route,
+ * API or page, refuses grant tokens: token management, profile, workflows, metadata writes.
+ */
+export const GRANT_READS = { grantToken: 'reads' } as const;
+
+export const outsideTokenScope = () =>
+  new DomainError('forbidden', 'token_scope', {
+    zh: '该令牌仅限读取其所属授权的数据，不能调用此接口',
+    en: "This token is limited to reading its grant's data and cannot call this endpoint",
+  });
+
+/** Default deny: a scoped token passes only where the route declared it may. */
+export function withinTokenScope(req: FastifyRequest, actor: Actor): boolean {
+  return !actor.grantId || req.routeOptions.config?.grantToken === 'reads';
 }
 
 /** Other ways of signing in (the web session cookie) register here, tried after the bearer token. */
@@ -18,6 +40,7 @@ export type AuthFailureHook = (req: FastifyRequest, reply: FastifyReply) => Prom
 /**
  * Resolves the caller once per request. A bearer token that is present but wrong is an
  * error, not anonymity: a client with a revoked token should learn so, not see less data silently.
+ * The token's scope is checked here too, before the body is read, for every route at once.
  */
 export function registerAuth(
   app: FastifyInstance,
@@ -36,6 +59,7 @@ export function registerAuth(
         throw unauthenticated();
       }
       req.actor = actor;
+      if (!withinTokenScope(req, actor)) throw outsideTokenScope();
       return;
     }
     for (const a of extra) {

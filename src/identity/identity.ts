@@ -3,6 +3,7 @@ import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { DomainError, Roles, validationFailed, type Actor, type Role, type User } from '../core/index.ts';
 import type { Context, Kdb } from '../platform/index.ts';
 import { appendAudit } from './audit.ts';
+import { PASSWORD_MAX, passwordProblems } from './passwords.ts';
 
 export interface NewUser {
   email: string;
@@ -52,12 +53,7 @@ export async function createUser(ctx: Context, actorId: string | null, input: Ne
       code: 'required',
       message: { zh: '部门用户必须属于一个部门', en: 'A department user needs an organisation' },
     });
-  if (input.password != null && input.password.length < 10)
-    problems.push({
-      field: 'password',
-      code: 'too_short',
-      message: { zh: '密码至少 10 位', en: 'Password must be at least 10 characters' },
-    });
+  if (input.password != null) problems.push(...passwordProblems(input.password));
   if (problems.length) throw validationFailed(problems);
   const passwordHash = input.password ? await argon2Hash(input.password) : null;
   return ctx.db.transaction().execute(async (trx) => {
@@ -129,7 +125,7 @@ export async function checkPassword(db: Kdb, email: string, password: string): P
     .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
     .where('disabled_at', 'is', null)
     .executeTakeFirst();
-  if (!r?.password_hash) return null;
+  if (!r?.password_hash || password.length > PASSWORD_MAX) return null;
   return (await argon2Verify(r.password_hash, password)) ? toUser(r) : null;
 }
 
@@ -147,23 +143,61 @@ export async function changePassword(
         message: { zh: '当前密码不正确', en: 'Current password is wrong' },
       },
     ]);
-  if (next.length < 10)
-    throw validationFailed([
-      {
-        field: 'newPassword',
-        code: 'too_short',
-        message: { zh: '密码至少 10 位', en: 'Password must be at least 10 characters' },
-      },
-    ]);
+  const problems = passwordProblems(next, 'newPassword');
+  if (problems.length) throw validationFailed(problems);
   const h = await argon2Hash(next);
   await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
     await trx.updateTable('app_user').set({ password_hash: h }).where('id', '=', user.userId).execute();
-    await appendAudit(trx, ctx.clock.now(), {
+    await appendAudit(trx, now, {
       actorId: user.userId,
       action: 'user.password_change',
       entityType: 'user',
       entityId: user.userId,
     });
+    // Whoever learnt the old password may have made tokens with it: they all stop (the caller ends other sessions).
+    await revokeTokensOf(trx, now, user.userId, { userId: user.userId }, 'password_change');
+  });
+}
+
+/**
+ * Suspends an account (sysadmin): it can no longer sign in, and every token and session it
+ * had, grant tokens included, is revoked, not merely refused while the suspension lasts.
+ */
+export async function disableUser(ctx: Context, actor: Actor, userId: string): Promise<User> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const row = await trx
+      .updateTable('app_user')
+      .set({ disabled_at: now })
+      .where('id', '=', userId)
+      .where('disabled_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) {
+      const exists = await trx
+        .selectFrom('app_user')
+        .select('id')
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (!exists)
+        throw new DomainError('not_found', 'not_found', { zh: '未找到该用户', en: 'User not found' });
+      return (await getUser(trx, userId))!;
+    }
+    await appendAudit(trx, now, {
+      actorId: actor.userId,
+      action: 'user.disable',
+      entityType: 'user',
+      entityId: userId,
+    });
+    await revokeTokensOf(trx, now, actor.userId, { userId }, 'user_disabled');
+    await trx
+      .updateTable('web_session')
+      .set({ revoked_at: now })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    return toUser(row);
   });
 }
 
@@ -229,7 +263,7 @@ export async function createToken(
 export async function listTokens(db: Kdb, userId: string) {
   const rows = await db
     .selectFrom('api_token')
-    .select(['id', 'name', 'prefix', 'created_at', 'expires_at', 'revoked_at'])
+    .select(['id', 'name', 'prefix', 'grant_id', 'created_at', 'expires_at', 'revoked_at'])
     .where('user_id', '=', userId)
     .orderBy('created_at')
     .execute();
@@ -237,6 +271,9 @@ export async function listTokens(db: Kdb, userId: string) {
     id: r.id,
     name: r.name,
     prefix: r.prefix,
+    /** `user`: acts as its holder; `grant`: reads only the data of grant `grantId`. */
+    scope: r.grant_id ? ('grant' as const) : ('user' as const),
+    grantId: r.grant_id,
     createdAt: new Date(r.created_at).toISOString(),
     expiresAt: r.expires_at ? new Date(r.expires_at).toISOString() : null,
     revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
@@ -265,6 +302,32 @@ export async function revokeToken(ctx: Context, actor: Actor, tokenId: string): 
       entityId: tokenId,
     });
   });
+}
+
+/**
+ * Revokes, inside the caller's transaction, every live token of a user or every token derived
+ * from one grant, and records which in the audit log. A revoked token never comes back (unlike
+ * one of a suspended grant, which is refused only while the suspension lasts).
+ */
+export async function revokeTokensOf(
+  trx: Kdb,
+  now: Date,
+  actorId: string | null,
+  of: { userId: string } | { grantId: string },
+  reason: string,
+): Promise<number> {
+  let q = trx.updateTable('api_token').set({ revoked_at: now }).where('revoked_at', 'is', null);
+  q = 'userId' in of ? q.where('user_id', '=', of.userId) : q.where('grant_id', '=', of.grantId);
+  const rows = await q.returning('id').execute();
+  if (rows.length)
+    await appendAudit(trx, now, {
+      actorId,
+      action: 'token.revoke_all',
+      entityType: 'userId' in of ? 'user' : 'grant',
+      entityId: 'userId' in of ? of.userId : of.grantId,
+      after: { reason, tokens: rows.map((r) => r.id) },
+    });
+  return rows.length;
 }
 
 /**

@@ -21,6 +21,8 @@ export {
   actorOf,
   createToken,
   listTokens,
+  revokeTokensOf,
+  disableUser,
   revokeToken,
   authenticateToken,
   secretHash,
@@ -28,6 +30,14 @@ export {
   type NewUser,
   type IssuedToken,
 } from './identity.ts';
+export {
+  TWO_FACTOR_ROLES,
+  twoFactorState,
+  startTwoFactor,
+  setTwoFactor,
+  type TwoFactorState,
+} from './two-factor.ts';
+export { passwordProblems, isGuessable, PASSWORD_MIN, PASSWORD_MAX } from './passwords.ts';
 export {
   requireActor,
   canEditOrgData,

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Actor, Role } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { appendAudit } from './audit.ts';
-import { checkPassword, newSecret, secretHash } from './identity.ts';
+import { checkPassword, findUserByEmail, newSecret, secretHash } from './identity.ts';
+import { assertMayTrySignIn, clearAccountFailures, recordSignInFailure } from './sign-in-guard.ts';
+import { checkSecondFactor, secondFactorRequired } from './two-factor.ts';
 
 /** How long a console sign-in lasts; a government console is a working-day tool, not a "remember me". */
 export const SESSION_HOURS = 12;
@@ -23,11 +25,35 @@ export interface IssuedSession {
 
 const TOKEN = /^ks_[A-Za-z0-9_-]{43}$/;
 
-/** Signs a user in by password; null for a wrong email or password alike. */
-export async function signIn(ctx: Context, email: string, password: string): Promise<IssuedSession | null> {
-  if (!email || !password || email.length > 200 || password.length > 200) return null;
+/**
+ * Signs a user in by password; null for a wrong email or password alike. Guessing is slowed and
+ * then stopped per account and per `address` (sign-in-guard.ts): a refused attempt throws
+ * `sign_in_delayed` or `sign_in_locked` (429) without the password being checked. With two-step
+ * verification on, `code` is needed as well (`second_factor_required` when it is missing).
+ */
+export async function signIn(
+  ctx: Context,
+  email: string,
+  password: string,
+  address: string | null = null,
+  code: string | null = null,
+): Promise<IssuedSession | null> {
+  if (!email || !password || email.length > 200) return null;
+  const keys = { email, address };
+  await assertMayTrySignIn(ctx, keys);
   const user = await checkPassword(ctx.db, email, password);
-  if (!user) return null;
+  if (!user) {
+    await recordSignInFailure(ctx, keys, (await findUserByEmail(ctx.db, email))?.id ?? null);
+    return null;
+  }
+  // A staff member who turned on two-step verification also needs a code; without one the
+  // attempt counts as failed too, or asking for the code would be a free password oracle.
+  const second = await checkSecondFactor(ctx, user.id, code);
+  if (second === 'missing' || second === 'wrong') {
+    await recordSignInFailure(ctx, keys, user.id, 'second_factor');
+    if (second === 'missing') throw secondFactorRequired();
+    return null;
+  }
   const token = newSecret('ks');
   const csrfToken = randomBytes(32).toString('base64url');
   const now = ctx.clock.now();
@@ -39,6 +65,7 @@ export async function signIn(ctx: Context, email: string, password: string): Pro
       .where('user_id', '=', user.id)
       .where((eb) => eb.or([eb('expires_at', '<=', now), eb('revoked_at', 'is not', null)]))
       .execute();
+    await clearAccountFailures(trx, email);
     const row = await trx
       .insertInto('web_session')
       .values({

@@ -52,6 +52,12 @@ export const CONFIG_VARIABLES = [
   'KAIFANG_DEADLINE_PRESET',
   'KAIFANG_DEMAND_DEADLINE_DAYS',
   'KAIFANG_CORRECTION_DEADLINE_DAYS',
+  'KAIFANG_SIGNIN_DELAY_AFTER',
+  'KAIFANG_SIGNIN_LOCK_AFTER',
+  'KAIFANG_SIGNIN_ADDRESS_DELAY_AFTER',
+  'KAIFANG_SIGNIN_ADDRESS_LOCK_AFTER',
+  'KAIFANG_SIGNIN_WINDOW_MINUTES',
+  'KAIFANG_SIGNIN_LOCK_MINUTES',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -87,6 +93,8 @@ export interface Config {
   data: DataConfig;
   /** Browser origins that may read the public API anonymously (CORS): ['*'], a list, or [] for none. */
   corsOrigins: string[];
+  /** Brute-force protection of password sign-in (ADR 0028). */
+  signIn: SignInConfig;
 }
 
 export class ConfigError extends Error {
@@ -195,6 +203,7 @@ export function loadConfig(
   const workflow = loadWorkflowConfig(r);
   const data = loadDataConfig(r);
   const corsOrigins = parseOrigins(r);
+  const signIn = loadSignInConfig(r);
   if (r.problems.length) throw new ConfigError(r.problems);
   return {
     port,
@@ -215,6 +224,7 @@ export function loadConfig(
     workflow,
     data,
     corsOrigins,
+    signIn,
   };
 }
 
@@ -433,4 +443,39 @@ export function bytesOf(size: string): number | null {
   if (!m) return null;
   const power = 'KMG'.indexOf(m[2].toUpperCase()) + 1;
   return Math.round(Number(m[1]) * (m[3] ? 1024 : 1000) ** power);
+}
+
+/**
+ * Sign-in protection (ADR 0028). Failures are counted per account and per client address; a
+ * count is forgotten after `windowMinutes` without a failure. From `delayAfter` failures on, each
+ * further attempt must wait 1 s, 2 s, 4 s … (at most a minute) after the last; at `lockAfter`
+ * failures, attempts are refused for `lockMinutes`. An address (many people behind one office
+ * gateway) has its own, higher thresholds.
+ */
+export interface SignInConfig {
+  delayAfter: number;
+  lockAfter: number;
+  addressDelayAfter: number;
+  addressLockAfter: number;
+  windowMinutes: number;
+  lockMinutes: number;
+}
+
+function loadSignInConfig(r: EnvReader): SignInConfig {
+  const int = (name: ConfigVariable, fallback: number, min: number, max: number) =>
+    r.int(name, fallback, min, max);
+  const c = {
+    delayAfter: int('KAIFANG_SIGNIN_DELAY_AFTER', 3, 1, 1000),
+    lockAfter: int('KAIFANG_SIGNIN_LOCK_AFTER', 10, 1, 1000),
+    addressDelayAfter: int('KAIFANG_SIGNIN_ADDRESS_DELAY_AFTER', 20, 1, 100000),
+    addressLockAfter: int('KAIFANG_SIGNIN_ADDRESS_LOCK_AFTER', 50, 1, 100000),
+    windowMinutes: int('KAIFANG_SIGNIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    lockMinutes: int('KAIFANG_SIGNIN_LOCK_MINUTES', 15, 1, 24 * 60),
+  };
+  if (c.delayAfter > c.lockAfter || c.addressDelayAfter > c.addressLockAfter)
+    r.problem(
+      'KAIFANG_SIGNIN_DELAY_AFTER',
+      'and KAIFANG_SIGNIN_ADDRESS_DELAY_AFTER must not be larger than the matching *_LOCK_AFTER',
+    );
+  return c;
 }

@@ -78,7 +78,21 @@ export function link(path: string, params: Record<string, string | number | null
   return qs ? `${path}?${qs}` : path;
 }
 
-/** Where to go back to after signing in: only paths on this site. */
+const SAME_SITE = 'http://same-site.invalid';
+
+/**
+ * Where to go back to after signing in: only a path on this site. The target is parsed as a
+ * browser would parse it (which drops tabs and newlines and reads `\` as `/`, so `/\t/evil`
+ * means `//evil`, another host) and accepted only when it stays on this origin; what is sent
+ * back is the parser's own serialisation, percent-encoded, never the raw text.
+ */
 export function safeNext(next: unknown, fallback = '/console'): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) && next.length < 500 ? next : fallback;
+  if (typeof next !== 'string' || !next.startsWith('/') || next.length >= 500) return fallback;
+  let u: URL;
+  try {
+    u = new URL(next, SAME_SITE);
+  } catch {
+    return fallback;
+  }
+  return u.origin === SAME_SITE ? u.pathname + u.search + u.hash : fallback;
 }

@@ -704,7 +704,12 @@ onEachDatabase('applications for conditional data', (kind) => {
       'active',
     );
     assert.equal((await resolveDataAccess(w.s.ctx, citizen, condA)).kind, 'grant');
-    assert.equal((await call('GET', '/api/v1/me', { token: t })).status, 200);
+    assert.equal((await call('GET', `/api/v1/grants/${grant.id}`, { token: t })).status, 200);
+    assert.equal(
+      (await call('GET', '/api/v1/me', { token: t })).status,
+      403,
+      'alive, but limited to its grant',
+    );
 
     const reason = '违反安全承诺，向第三方提供数据';
     const revoked = await call('POST', `/api/v1/applications/${grant.requestId}/revoke`, {
@@ -763,7 +768,8 @@ onEachDatabase('applications for conditional data', (kind) => {
     const trail = (await auditActions(w.s, grant.id)).map((e) => e.action);
     assert.deepEqual(
       trail.filter((a) => !a.endsWith('.denied')),
-      ['grant.report', 'grant.suspend', 'grant.reinstate', 'grant.revoke'],
+      ['grant.report', 'grant.suspend', 'grant.reinstate', 'grant.revoke', 'token.revoke_all'],
+      'the grant’s tokens are revoked with it',
     );
   });
 

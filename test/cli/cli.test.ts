@@ -19,6 +19,22 @@ describe('kaifang CLI on the embedded database', () => {
     const badRole = kaifang(env, 'user', 'add', '--email', 'x@city.gov.cn', '--role', 'emperor');
     assert.notEqual(badRole.code, 0);
     assert.match(badRole.stderr, /role must be one of/);
+    // The password policy holds for the CLI too: ten a's were accepted before issue 12.
+    for (const password of ['aaaaaaaaaa', 'password1234']) {
+      const weak = kaifang(
+        env,
+        'user',
+        'add',
+        '--email',
+        'w@city.gov.cn',
+        '--role',
+        'public',
+        '--password',
+        password,
+      );
+      assert.notEqual(weak.code, 0, password);
+      assert.match(weak.stderr, /validation_failed.*"field":"password"/);
+    }
     const first = kaifang(env, 'token', 'create', '--email', 'ops@city.gov.cn');
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /^kf_[A-Za-z0-9_-]+$/);

@@ -53,6 +53,12 @@ const INVALID: Record<ConfigVariable, string> = {
   KAIFANG_DEADLINE_PRESET: 'shanghai',
   KAIFANG_DEMAND_DEADLINE_DAYS: '99',
   KAIFANG_CORRECTION_DEADLINE_DAYS: '5 fortnights',
+  KAIFANG_SIGNIN_DELAY_AFTER: '0',
+  KAIFANG_SIGNIN_LOCK_AFTER: 'ten',
+  KAIFANG_SIGNIN_ADDRESS_DELAY_AFTER: '-3',
+  KAIFANG_SIGNIN_ADDRESS_LOCK_AFTER: '1e6',
+  KAIFANG_SIGNIN_WINDOW_MINUTES: '0',
+  KAIFANG_SIGNIN_LOCK_MINUTES: 'forever',
 };
 
 const problemsOf = (env: Record<string, string>): string[] => {

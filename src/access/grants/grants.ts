@@ -20,7 +20,7 @@ import {
   type RowCondition,
 } from '../../core/index.ts';
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
-import { appendAudit } from '../../identity/index.ts';
+import { appendAudit, revokeTokensOf } from '../../identity/index.ts';
 import { notify } from '../../identity/index.ts';
 import { checkBody, iso, refuseAndAudit, requireWorkflowActor, substantialReason } from './support.ts';
 
@@ -131,8 +131,9 @@ export function grantPartiesOf(
   return parties;
 }
 
+/** A grant token sees its own grant only, whoever holds it. */
 const canRead = (actor: Actor, g: GrantRow) =>
-  grantPartiesOf(actor, g).length > 0 || actor.role === 'sysadmin';
+  actor.grantId ? actor.grantId === g.id : grantPartiesOf(actor, g).length > 0 || actor.role === 'sysadmin';
 
 async function loadVisible(ctx: Context, actor: Actor, id: string): Promise<GrantRow> {
   const r = (await grantQuery(ctx.db).where('g.id', '=', id).executeTakeFirst()) as GrantRow | undefined;
@@ -291,6 +292,8 @@ async function recordGrantStatus(
     before: { status: g.status },
     after: { status: to, reason, requestId: g.request_id, ...(requestStatus && { requestStatus }) },
   });
+  // Tokens made for this grant die with it for good; a suspension only refuses them (authenticateToken).
+  if (to === 'revoked') await revokeTokensOf(trx, now, actorId, { grantId: g.id }, 'grant_revoked');
   const titles = await trx
     .selectFrom('access_grant_dataset as gd')
     .innerJoin('dataset as d', 'd.id', 'gd.dataset_id')

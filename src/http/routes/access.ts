@@ -20,7 +20,9 @@ const UserBody = Type.Object(
       ['public', 'department', 'reviewer', 'authority', 'sysadmin'].map((r) => Type.Literal(r)),
     ),
     orgId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
-    password: Type.Optional(Type.String({ minLength: 10, maxLength: 200 })),
+    password: Type.Optional(
+      Type.String({ minLength: identity.PASSWORD_MIN, maxLength: identity.PASSWORD_MAX }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -84,6 +86,26 @@ export const accessRoutes =
           password?: string;
         }>(UserBody, req.body);
         return reply.status(201).send(await identity.createUser(ctx, a.userId, body));
+      },
+    );
+    app.post(
+      '/users/:id/disable',
+      {
+        schema: {
+          tags,
+          summary: 'Suspend a user (sysadmin): no more sign-in; every token and session is revoked',
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+          security,
+        },
+      },
+      async (req) => {
+        const a = identity.requireActor(req.actor);
+        identity.assertCan(
+          identity.canManageUsers(a),
+          'Only a sysadmin can suspend users',
+          '仅系统管理员可以停用用户',
+        );
+        return identity.disableUser(ctx, a, (req.params as { id: string }).id);
       },
     );
 

@@ -16,6 +16,7 @@ import {
   type GrantStatus,
 } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
+import { GRANT_READS } from '../auth.ts';
 
 const security = [{ bearer: [] }];
 export const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -153,8 +154,12 @@ export const applicationRoutes =
           req.query as { box?: 'mine' | 'issued' | 'all'; status?: GrantStatus },
         ),
     );
-    app.get('/grants/:id', { schema: { tags: grantTags, params: Id, security } }, async (req) =>
-      access.getGrant(ctx, identity.requireActor(req.actor), (req.params as { id: string }).id),
+    // A grant token may read its own grant (which datasets, fields and rows, until when): getGrant hides the rest.
+    app.get(
+      '/grants/:id',
+      { config: GRANT_READS, schema: { tags: grantTags, params: Id, security } },
+      async (req) =>
+        access.getGrant(ctx, identity.requireActor(req.actor), (req.params as { id: string }).id),
     );
     for (const action of ['suspend', 'reinstate', 'revoke'] as const) {
       app.post(

@@ -5,6 +5,7 @@ import * as data from '../../data/index.ts';
 import { dataReader } from '../../access/index.ts';
 import { assertShape, validationFailed, valueHazards } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
+import { GRANT_READS } from '../auth.ts';
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const security = [{ bearer: [] }];
@@ -147,7 +148,7 @@ export const dataRoutes =
 
     app.get(
       '/distributions/:id/versions',
-      { schema: { tags, summary: 'Versions of the data, newest first', params: Id } },
+      { config: GRANT_READS, schema: { tags, summary: 'Versions of the data, newest first', params: Id } },
       async (req, reply) => {
         noStore(reply);
         const list = await data.listDataVersions(
@@ -161,6 +162,7 @@ export const dataRoutes =
     app.get(
       '/distributions/:id/versions/:number',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'One version, with its ingest report',
@@ -180,6 +182,7 @@ export const dataRoutes =
     app.get(
       '/distributions/:id/rows',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'Rows: filters (JSON), q (text contains), sort, fields, limit/offset or cursor',
@@ -200,6 +203,7 @@ export const dataRoutes =
     app.get(
       '/distributions/:id/aggregate',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'Group by fields with count/sum/avg/min/max',
@@ -220,6 +224,7 @@ export const dataRoutes =
     app.get(
       '/distributions/:id/preview',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'First rows and column statistics',
@@ -239,6 +244,7 @@ export const dataRoutes =
     app.get(
       '/distributions/:id/download',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'Download as csv, xlsx, json, xml, csvw (metadata) or the original file',
@@ -269,6 +275,7 @@ export const dataRoutes =
     app.post(
       '/query',
       {
+        config: GRANT_READS,
         schema: {
           tags,
           summary: 'Read-only SQL over distributions you may read, as tables named dist_<id without dashes>',

@@ -20,7 +20,8 @@ export type NotificationKind =
   | 'grant.revoked'
   | 'grant.expired'
   | 'grant.report_due'
-  | 'grant.report_filed';
+  | 'grant.report_filed'
+  | 'account.locked';
 
 export interface NotificationParams {
   /** 'application' | 'sharing' for request notices. */
@@ -84,6 +85,11 @@ const TITLES: Record<NotificationKind, (p: NotificationParams) => Label> = {
     en: `Usage report due on ${p.dueDate}`,
   }),
   'grant.report_filed': () => ({ zh: '收到数据利用情况报告', en: 'Usage report received' }),
+  // To the account holder: if it was not them, someone is guessing their password.
+  'account.locked': (p) => ({
+    zh: `您的账号因多次登录失败已暂时锁定（至 ${p.until}）；如非本人操作，请修改密码`,
+    en: `Your account was locked after repeated failed sign-ins (until ${p.until}); if this was not you, change your password`,
+  }),
 };
 
 export function renderNotification(kind: string, params: NotificationParams): { title: Label; body: Label } {

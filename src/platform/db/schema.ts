@@ -222,3 +222,22 @@ export interface Schema {
   dataset_use_key: DatasetUseKeyTable;
   usage_salt: UsageSaltTable;
 }
+
+// Sign-in protection (migration 010): failed attempts per account and per address.
+export interface SignInThrottleTable {
+  scope: 'account' | 'address';
+  key: string;
+  failures: number;
+  first_failure_at: Timestamp;
+  last_failure_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+export interface Schema {
+  sign_in_throttle: SignInThrottleTable;
+}
+export interface UserTable {
+  totp_secret: string | null;
+  totp_enabled_at: Timestamp | null;
+  // bigint: node-postgres hands it back as text.
+  totp_last_step: ColumnType<string | number | null, number | null, number | null>;
+}

@@ -327,10 +327,27 @@ export const en: Record<keyof typeof zh, string> = {
   'password.current': 'Current password',
   'password.new': 'New password',
   'password.confirm': 'New password again',
-  'password.hint': 'At least 10 characters. Other devices are signed out when you change it.',
+  'password.hint':
+    'At least 12 and at most 200 characters, not a common or easily guessed password. Other devices are signed out and your API tokens revoked when you change it.',
   'password.submit': 'Change password',
   'password.done': 'Password changed; other devices have been signed out.',
   'password.mismatch': 'The two new passwords differ',
+  'signin.code': 'Verification code',
+  'signin.code.hint': 'The 6 digits shown in your authenticator app',
+  'twofactor.title': 'Two-step verification',
+  'twofactor.lead':
+    'When it is on, signing in needs the 6-digit code from an authenticator app (Google Authenticator, Microsoft Authenticator, FreeOTP …) as well as your password.',
+  'twofactor.off': 'Two-step verification is off.',
+  'twofactor.start': 'Set up two-step verification',
+  'twofactor.pending':
+    'Add the account to your authenticator app (open or paste the link below, or type the key), then enter the code it shows to turn verification on.',
+  'twofactor.secret': 'Key',
+  'twofactor.uri': 'Link',
+  'twofactor.confirm': 'Turn on two-step verification',
+  'twofactor.on': 'Two-step verification is on (since {since}).',
+  'twofactor.turnOff': 'Turn off two-step verification',
+  'twofactor.done.on': 'Two-step verification is on: signing in will ask for a code.',
+  'twofactor.done.off': 'Two-step verification is off.',
 
   'console.nav.label': 'Console navigation',
   'console.nav.home': 'My department',

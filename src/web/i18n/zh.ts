@@ -315,10 +315,27 @@ export const zh = {
   'password.current': '当前密码',
   'password.new': '新密码',
   'password.confirm': '再次输入新密码',
-  'password.hint': '至少 10 位。修改后，其他设备上的登录会失效。',
+  'password.hint':
+    '12 至 200 位，不能是常见或容易猜到的密码。修改后，其他设备上的登录和您的全部 API 令牌都会失效。',
   'password.submit': '修改密码',
   'password.done': '密码已修改，其他设备上的登录已失效。',
   'password.mismatch': '两次输入的新密码不一致',
+  'signin.code': '验证码',
+  'signin.code.hint': '身份验证器应用中显示的 6 位数字',
+  'twofactor.title': '两步验证',
+  'twofactor.lead':
+    '开启后，登录时除密码外还需输入身份验证器应用（如 Google Authenticator、Microsoft Authenticator、FreeOTP）中的 6 位验证码。',
+  'twofactor.off': '两步验证未开启。',
+  'twofactor.start': '设置两步验证',
+  'twofactor.pending':
+    '在身份验证器应用中添加账号：打开或粘贴下面的链接，或手动输入密钥；然后输入应用显示的验证码以开启。',
+  'twofactor.secret': '密钥',
+  'twofactor.uri': '链接',
+  'twofactor.confirm': '开启两步验证',
+  'twofactor.on': '两步验证已开启（自 {since}）。',
+  'twofactor.turnOff': '关闭两步验证',
+  'twofactor.done.on': '两步验证已开启，下次登录时需要输入验证码。',
+  'twofactor.done.off': '两步验证已关闭。',
 
   'console.nav.label': '控制台导航',
   'console.nav.home': '我的部门',

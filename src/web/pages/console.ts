@@ -15,6 +15,7 @@ import { datasetForm, type DatasetFormOptions, type ErrorMap } from '../dataset-
 import { formatDate, formatDateTime, hasMessage, type MessageKey } from '../i18n/index.ts';
 import { page, type Crumb } from '../layout.ts';
 import { link, type View } from '../view.ts';
+import type { TwoFactorState } from '../../identity/index.ts';
 import { orgName } from './organisations.ts';
 import { workflowNav } from './workflow-nav.ts';
 import { calendarWarning } from './calendar.ts';
@@ -80,12 +81,16 @@ export function consolePage(
 
 // ---- sign-in and password --------------------------------------------------------------------
 
-export function signInPage(v: View, o: { next: string; email?: string; failed?: boolean }): Html {
+/** `refused`: why the attempt was not even checked (too many failures: wait or locked). */
+export function signInPage(
+  v: View,
+  o: { next: string; email?: string; failed?: boolean; refused?: string; needCode?: boolean },
+): Html {
   const { t } = v;
   const body = html`<div class="wrap page-body narrow">
     <h1>${t('signin.title')}</h1>
     <p class="lead">${t('signin.lead')}</p>
-    ${o.failed ? notice('error', t('signin.failed')) : ''}
+    ${o.failed ? notice('error', t('signin.failed')) : ''} ${o.refused ? notice('error', o.refused) : ''}
     <form method="post" action="/console/sign-in" class="stack-form">
       <input type="hidden" name="_csrf" value="${v.csrf}" />
       <input type="hidden" name="next" value="${o.next}" />
@@ -113,6 +118,7 @@ export function signInPage(v: View, o: { next: string; email?: string; failed?: 
           required
         />
       </div>
+      ${o.needCode ? codeField(v, true) : ''}
       <div class="form-actions">
         <button type="submit" class="button primary">${t('signin.submit')}</button>
       </div>
@@ -127,7 +133,72 @@ export function signInPage(v: View, o: { next: string; email?: string; failed?: 
   });
 }
 
-export function passwordPage(v: View, o: { errors: ErrorMap; done?: boolean }): Html {
+/** The 6-digit code of an authenticator app (two-step verification). */
+function codeField(v: View, required: boolean, error?: string): Html {
+  const { t } = v;
+  return html`<div class="form-field ${error ? 'has-error' : ''}">
+    <label for="code">${t('signin.code')}</label>
+    <p class="hint" id="code-hint">${t('signin.code.hint')}</p>
+    ${error ? html`<p class="field-error" id="code-error">${error}</p>` : ''}
+    <input
+      id="code"
+      name="code"
+      inputmode="numeric"
+      autocomplete="one-time-code"
+      pattern="[0-9]{6}"
+      maxlength="6"
+      ${required ? 'required' : ''}
+      aria-describedby="code-hint${error ? ' code-error' : ''}"
+      ${error ? html`aria-invalid="true"` : ''}
+    />
+  </div>`;
+}
+
+/** Staff only: turn the authenticator-app code at sign-in on or off (ADR 0028). */
+function twoFactorSection(v: View, state: TwoFactorState, error?: string): Html {
+  const { t } = v;
+  const form = (action: string, label: string, withCode: boolean) =>
+    html`<form method="post" action="/console/two-factor" class="${withCode ? 'stack-form narrow-form' : ''}">
+      <input type="hidden" name="_csrf" value="${v.csrf}" />
+      <input type="hidden" name="action" value="${action}" />
+      ${withCode ? codeField(v, true, error) : ''}
+      <div class="form-actions"><button type="submit" class="button">${label}</button></div>
+    </form>`;
+  const body =
+    state.state === 'off'
+      ? html`<p>${t('twofactor.off')}</p>
+          ${form('start', t('twofactor.start'), false)}`
+      : state.state === 'pending'
+        ? html`<p>${t('twofactor.pending')}</p>
+            <dl>
+              <dt>${t('twofactor.secret')}</dt>
+              <dd><code>${state.secret.replace(/(.{4})(?=.)/g, '$1 ')}</code></dd>
+              <dt>${t('twofactor.uri')}</dt>
+              <dd>
+                <a href="${state.uri}"><code>${state.uri}</code></a>
+              </dd>
+            </dl>
+            ${form('on', t('twofactor.confirm'), true)}`
+        : html`<p>${t('twofactor.on', { since: formatDateTime(state.since, v.lang) })}</p>
+            ${form('off', t('twofactor.turnOff'), true)}`;
+  return html`<section aria-labelledby="two-factor">
+    <h2 id="two-factor">${t('twofactor.title')}</h2>
+    <p class="muted">${t('twofactor.lead')}</p>
+    ${body}
+  </section>`;
+}
+
+export function passwordPage(
+  v: View,
+  o: {
+    errors: ErrorMap;
+    done?: boolean;
+    /** Shown to staff, who may turn on two-step verification. */
+    twoFactor?: TwoFactorState | null;
+    twoFactorError?: string;
+    flash?: string;
+  },
+): Html {
   const { t } = v;
   const field = (id: string, label: string, auto: string, hint?: string) => {
     const error = o.errors.get(id);
@@ -149,7 +220,7 @@ export function passwordPage(v: View, o: { errors: ErrorMap; done?: boolean }): 
     </div>`;
   };
   const body = html`<h1>${t('password.title')}</h1>
-    ${o.done ? notice('success', t('password.done')) : ''}
+    ${o.done ? notice('success', t('password.done')) : ''} ${o.flash ? notice('success', o.flash) : ''}
     <form method="post" action="/console/password" class="stack-form narrow-form">
       <input type="hidden" name="_csrf" value="${v.csrf}" />
       ${field('currentPassword', t('password.current'), 'current-password')}
@@ -158,7 +229,8 @@ export function passwordPage(v: View, o: { errors: ErrorMap; done?: boolean }): 
       <div class="form-actions">
         <button type="submit" class="button primary">${t('password.submit')}</button>
       </div>
-    </form>`;
+    </form>
+    ${o.twoFactor ? twoFactorSection(v, o.twoFactor, o.twoFactorError) : ''}`;
   return consolePage(v, { title: t('password.title'), tab: 'password', body });
 }
 

@@ -3,6 +3,7 @@ import * as catalog from '../../catalog/index.ts';
 import * as access from '../../access/index.ts';
 import * as identity from '../../identity/index.ts';
 import {
+  DomainError,
   datasetStatuses,
   forbidden,
   notFound,
@@ -80,7 +81,34 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
     if (req.webSession) return seeOther(reply, next);
     checkAnonymousForm(req, field(body, '_csrf'));
     const email = field(body, 'email').trim();
-    const issued = await identity.signIn(ctx, email, field(body, 'password'));
+    let issued;
+    try {
+      issued = await identity.signIn(
+        ctx,
+        email,
+        field(body, 'password'),
+        req.ip,
+        field(body, 'code') || null,
+      );
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'second_factor_required') {
+        const v = viewOf(ctx, req, reply);
+        return sendPage(
+          reply,
+          signInPage(v, { next, email: email.slice(0, 200), refused: err.label[v.lang], needCode: true }),
+          401,
+        );
+      }
+      if (!(err instanceof DomainError) || err.kind !== 'too_many') throw err;
+      const { retryAfterSeconds } = err.details as { retryAfterSeconds: number };
+      reply.header('retry-after', String(retryAfterSeconds));
+      const v = viewOf(ctx, req, reply);
+      return sendPage(
+        reply,
+        signInPage(v, { next, email: email.slice(0, 200), refused: err.label[v.lang] }),
+        429,
+      );
+    }
     if (!issued)
       return sendPage(
         reply,
@@ -97,15 +125,51 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
     return seeOther(reply, '/');
   });
 
+  /** Staff see their two-step verification state on the password page; others do not have it. */
+  const twoFactorOf = (actor: Actor) =>
+    identity.TWO_FACTOR_ROLES.includes(actor.role) ? identity.twoFactorState(ctx, actor) : null;
+
   app.get('/console/password', async (req, reply) => {
-    if (!signedIn(req, reply)) return reply;
+    const actor = signedIn(req, reply);
+    if (!actor) return reply;
+    const v = viewOf(ctx, req, reply);
+    const done = (req.query as Record<string, unknown>).done;
     return sendPage(
       reply,
-      passwordPage(viewOf(ctx, req, reply), {
+      passwordPage(v, {
         errors: new Map(),
-        done: (req.query as Record<string, unknown>).done === '1',
+        done: done === '1',
+        flash:
+          done === '2fa-on' || done === '2fa-off'
+            ? v.t(`twofactor.done.${done.slice(4) as 'on' | 'off'}`)
+            : undefined,
+        twoFactor: await twoFactorOf(actor),
       }),
     );
+  });
+
+  app.post('/console/two-factor', async (req, reply) => {
+    const actor = identity.requireActor(req.actor);
+    const body = formBody(req);
+    const action = field(body, 'action');
+    const v = viewOf(ctx, req, reply);
+    try {
+      if (action === 'start') await identity.startTwoFactor(ctx, actor);
+      else if (action === 'on' || action === 'off') {
+        await identity.setTwoFactor(ctx, actor, action, field(body, 'code'));
+        return seeOther(reply, `/console/password?done=2fa-${action}`);
+      }
+      return seeOther(reply, '/console/password#two-factor');
+    } catch (err) {
+      const fields = fieldErrorsOf(err);
+      if (!fields) throw err;
+      const [error] = errorMap(v, fields).values();
+      return sendPage(
+        reply,
+        passwordPage(v, { errors: new Map(), twoFactor: await twoFactorOf(actor), twoFactorError: error }),
+        400,
+      );
+    }
   });
 
   app.post('/console/password', async (req, reply) => {
@@ -127,7 +191,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
         for (const [id, msg] of errorMap(v, fields)) errors.set(id, msg);
       }
     }
-    return sendPage(reply, passwordPage(v, { errors }), 400);
+    return sendPage(reply, passwordPage(v, { errors, twoFactor: await twoFactorOf(actor) }), 400);
   });
 
   // ---- home: my department, or the supervisor's start page -----------------------------------
