@@ -1,13 +1,9 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import iconv from 'iconv-lite';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { ingestFile, type IngestReport } from '../../src/data/index.ts';
+import { type IngestReport } from '../../src/data/index.ts';
 import { detectLayout, footerKind } from '../../src/data/ingest/sniff.ts';
-import { loadConfig } from '../../src/platform/index.ts';
+import { failure, run } from './local-ingest.ts';
 import {
   HOSPITALS,
   NDJSON,
@@ -16,44 +12,6 @@ import {
   sheetsBeforeWorkbook,
   xlsxBomb,
 } from './files.ts';
-
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-ingest-'));
-after(() => fs.rmSync(root, { recursive: true, force: true }));
-const limits = { ...loadConfig({}).data, xlsxMaxUncompressedBytes: 8 * 1024 * 1024 };
-let n = 0;
-
-async function run(
-  filename: string,
-  content: Buffer | string,
-  opts: { sheet?: string; encoding?: string; maxColumns?: number } = {},
-) {
-  const dir = path.join(root, String(++n));
-  fs.mkdirSync(dir);
-  const file = path.join(dir, 'upload');
-  fs.writeFileSync(file, content);
-  const out = await ingestFile(file, filename, {
-    tmpDir: path.join(dir, 'tmp'),
-    limits: { ...limits, maxColumns: opts.maxColumns ?? limits.maxColumns },
-    sheet: opts.sheet,
-    encoding: opts.encoding,
-  });
-  const instance = await DuckDBInstance.create(':memory:');
-  const c = await instance.connect();
-  const r = await c.runAndReadAll(`SELECT * FROM read_parquet('${out.parquetFile}')`);
-  const rows = r.getRowObjectsJson();
-  c.closeSync();
-  instance.closeSync();
-  return { report: out.report, rows };
-}
-
-async function failure(filename: string, content: Buffer | string, opts: Parameters<typeof run>[2] = {}) {
-  try {
-    await run(filename, content, opts);
-  } catch (err) {
-    return err as { code: string; label: { zh: string; en: string }; problems: unknown[] };
-  }
-  assert.fail(`${filename} was expected to fail`);
-}
 
 const codes = (r: IngestReport) => r.problems.map((p) => p.code);
 const types = (r: IngestReport) => Object.fromEntries(r.columns.map((c) => [c.name, c.type]));

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, rows } from './duck.ts';
+import { countLines } from './text.ts';
 import {
   convert,
   fails,
   proposeTypes,
   readCsv,
+  totalRow,
   writeParquet,
   type CsvPlan,
   type TypedColumn,
@@ -58,8 +60,8 @@ export async function loadDirect(
 ): Promise<{ columns: TypedColumn[]; written: Written } | null> {
   const proposed = await proposeTypes(c, plan.columns, readCsv(plan, plan.padShortRows), header);
   const typed: TypedColumn[] = plan.columns.map((col) => {
-    const { type, present } = proposed.get(col.stage)!;
-    return { ...col, type, present, placeholders: 0 };
+    const { type, present, identifier } = proposed.get(col.stage)!;
+    return { ...col, type, present, placeholders: 0, ...(identifier && { identifier }) };
   });
   // A column without a name or a value in the sample may be one of the empty columns
   // spreadsheets trail, which the careful path removes.
@@ -78,6 +80,13 @@ export async function loadDirect(
     await fs.promises.rm(target, { force: true });
     return null;
   }
+  // Every line below the header must be one row (or an empty line): a record spanning lines may
+  // hold a quote left open, which only the careful path checks.
+  const counted = await countLines(plan.file, plan.skipLines, signal);
+  if (counted.lines - counted.empty !== written.rows) {
+    await fs.promises.rm(target, { force: true });
+    return null;
+  }
   // Rows that are not data but pass every type: all empty (impossible when a column has no empty
   // value), or the header again, which would hold its own name in the first named column: one
   // column to read, and Parquet's min/max statistics usually rule it out without reading.
@@ -85,7 +94,18 @@ export async function loadDirect(
   const lead = typed
     .filter((t) => !t.invented)
     .sort((a, b) => Number(b.type === 'string') - Number(a.type === 'string'))[0];
+  // A total row (全市 at the top, 小计 in the middle) has its label in one of the first three
+  // cells, which must then be text.
+  const lead3 = typed.filter((t) => !(t.invented && t.present === 0)).slice(0, 3);
+  const total = lead3.some((t) => t.type === 'string')
+    ? [
+        totalRow(
+          lead3.map((t) => (t.type === 'string' ? ident(t.name) : `CAST(${ident(t.name)} AS VARCHAR)`)),
+        ),
+      ]
+    : [];
   const notData = [
+    ...total,
     ...([...written.columns.values()].every((col) => col.nulls > 0) ? [blank] : []),
     ...(header && lead
       ? [

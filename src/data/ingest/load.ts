@@ -1,8 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IngestError, problem, type ColumnProfile, type FieldType, type Problem } from '../report.ts';
 import { SQL_TYPE, fieldTypeOf, ident, literal, rows } from './duck.ts';
-import type { FooterRow } from './sniff.ts';
+import { TOTAL_PATTERN, type FooterRow } from './sniff.ts';
 import { cell } from '../values.ts';
+import { countLines } from './text.ts';
+import { isIdentifierHeader } from './identifiers.ts';
 
 /**
  * DuckDB does the heavy lifting: the CSV is parsed once, in parallel, into a Parquet file of text
@@ -152,6 +154,7 @@ export async function scanCsv(c: DuckDBConnection, plan: CsvPlan, footer: Footer
         },
       ),
     );
+  await accountForLines(c, plan, scan);
   // The footer rows DuckDB counted (it skips blank lines and rejects rows of the wrong width) are the last ones it read.
   const width = plan.columns.length;
   const counted = footer.filter(
@@ -189,23 +192,114 @@ export async function scanCsv(c: DuckDBConnection, plan: CsvPlan, footer: Footer
   };
 }
 
-/** JSON arrays and NDJSON, typed by DuckDB; nested values are kept as JSON text. */
+/** A record's text without the line breaks around it. */
+const recordText = (text: string) => text.replace(/^[\r\n]+|[\r\n]+$/g, '');
+
+/** Lines of a record's text, after its first, that split into a whole row of cells. */
+const rowLikeLines = (text: string, delimiter: string, width: number) =>
+  recordText(text)
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.split(delimiter).length >= width).length;
+
+/** How many row-like lines inside one record betray a quote left open: one, unless a row is a single delimiter. */
+const enough = (width: number) => (width >= 3 ? 1 : 2);
+
+function unbalancedQuote(where: { zh: string; en: string }, lines: number, rowLike: number): IngestError {
+  return new IngestError('unbalanced_quote', {
+    zh: `${where.zh}跨了 ${lines} 行，其中 ${rowLike} 行本身就像一整行数据：很可能是引号没有配对（如 "abc 少了结尾的引号），把其后的行并进了一个单元格。为免丢失数据，文件未导入；请修正引号后重新上传`,
+    en: `${where.en} spans ${lines} lines, ${rowLike} of which look like whole rows of their own: most likely a quote is left open (such as "abc without its closing quote) and swallowed the rows after it. To lose no data the file was not imported; fix the quote and upload it again`,
+  });
+}
+
+/**
+ * Rows in = rows out + rows reported: every line of the file below the header is an empty line,
+ * a line of a staged record or a line of a rejected one. When records span lines (quoted line
+ * breaks), a quote left open is the usual cause; a record whose cell holds lines that are whole
+ * rows of the table fails the file rather than importing those rows as one cell, or losing them.
+ */
+async function accountForLines(
+  c: DuckDBConnection,
+  plan: CsvPlan,
+  scan: { n: number; rejected: { line: number; type: string; text: string }[] },
+): Promise<void> {
+  const width = plan.columns.length;
+  if (width < 2) return;
+  for (const r of scan.rejected) {
+    const lines = recordText(r.text).split('\n').length;
+    const rowLike = rowLikeLines(r.text, plan.delimiter, width);
+    if (lines > 1 && rowLike >= enough(width))
+      throw unbalancedQuote(
+        { zh: `第 ${r.line} 行起的一条无法解析的记录`, en: `An unreadable record from line ${r.line}` },
+        lines,
+        rowLike,
+      );
+  }
+  const counted = await countLines(plan.file, plan.skipLines);
+  const rejectedLines = scan.rejected.reduce((n, r) => n + recordText(r.text).split('\n').length, 0);
+  if (counted.lines - counted.empty - rejectedLines <= scan.n) return;
+  // Some staged records span lines: look for cells that hold whole rows.
+  const rowLike = (v: string) =>
+    `len(list_filter(string_split(${v}, chr(10))[2:], l -> len(string_split(l, ${literal(plan.delimiter)})) >= ${width}))`;
+  const stageFile = `read_parquet(${literal(plan.stageFile)}, file_row_number = true)`;
+  for (let start = 0; start < width; start += 100) {
+    const slice = plan.columns.slice(start, start + 100);
+    const where = slice
+      .map(
+        (col) =>
+          `(contains(${ident(col.stage)}, chr(10)) AND ${rowLike(ident(col.stage))} >= ${enough(width)})`,
+      )
+      .join(' OR ');
+    const [found] = await rows<Record<string, unknown>>(
+      c,
+      `SELECT file_row_number, ${slice.map((col, k) => `${ident(col.stage)} AS v${k}`).join(', ')} FROM ${stageFile} WHERE ${where} LIMIT 1`,
+    );
+    if (!found) continue;
+    const k = Math.max(
+      0,
+      slice.findIndex((_, k) => {
+        const v = found[`v${k}`];
+        return typeof v === 'string' && rowLikeLines(v, plan.delimiter, width) >= enough(width);
+      }),
+    );
+    const value = String(found[`v${k}`]);
+    const record = Number(found.file_row_number) + 1;
+    throw unbalancedQuote(
+      {
+        zh: `第 ${record} 条记录的“${slice[k].name}”单元格（以“${value.slice(0, 20)}”开头）`,
+        en: `The "${slice[k].name}" cell of record ${record} (starting "${value.slice(0, 20)}")`,
+      },
+      recordText(value).split('\n').length,
+      rowLikeLines(value, plan.delimiter, width),
+    );
+  }
+}
+
+/**
+ * JSON arrays and NDJSON, typed by DuckDB, with three exceptions that would change values:
+ * numbers DuckDB would read as doubles are read as their text and become numbers only when a
+ * double holds every one exactly (a 19-digit card number is text); identifier columns (by
+ * header) are text; a key whose values mix types (1 and "abc") is plain text, not JSON-quoted.
+ * Nested values are kept as JSON text.
+ */
 export async function stageJson(
   c: DuckDBConnection,
   file: string,
   format: 'json' | 'ndjson',
   maxColumns: number,
-): Promise<{ types: Map<string, FieldType>; names: string[] }> {
+): Promise<{ types: Map<string, FieldType>; names: string[]; identifiers: Set<string>; mixed: string[] }> {
+  const read = (columns?: string) =>
+    `read_json(${literal(file)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'auto')},
+      sample_size = -1, maximum_object_size = 67108864${columns ? `, columns = {${columns}}` : ''})`;
+  let described: { column_name: string; column_type: string }[];
   try {
-    await c.run(`CREATE TABLE raw AS SELECT * FROM read_json(${literal(file)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'auto')},
-      sample_size = -1, maximum_object_size = 67108864, union_by_name = true)`);
+    described = await rows(c, `DESCRIBE SELECT * FROM ${read()}`);
   } catch (err) {
     throw new IngestError('invalid_json', {
       zh: 'JSON 文件无法解析',
       en: `The JSON could not be read: ${(err as Error).message.split('\n')[0].slice(0, 300)}`,
     });
   }
-  const described = await rows<{ column_name: string; column_type: string }>(c, 'DESCRIBE raw');
   if (described.length > maxColumns)
     throw new IngestError('too_many_columns', {
       zh: `文件有 ${described.length} 个字段，超过上限 ${maxColumns}`,
@@ -216,22 +310,64 @@ export async function stageJson(
       zh: 'JSON 须为对象数组或每行一个对象（NDJSON）',
       en: 'JSON must be an array of objects, or one object per line (NDJSON)',
     });
-  const types = new Map<string, FieldType>();
-  const select = described.map((d, i) => {
+  const identifiers = new Set<string>();
+  const mixed: string[] = [];
+  const plan = described.map((d) => {
     const t = fieldTypeOf(d.column_type);
+    if (t !== 'nested' && t !== 'string' && isIdentifierHeader(d.column_name)) {
+      identifiers.add(d.column_name);
+      return { ...d, read: 'VARCHAR', kind: 'text' as const };
+    }
+    if (t === 'number') return { ...d, read: 'VARCHAR', kind: 'number' as const };
+    if (t === 'nested') {
+      if (d.column_type === 'JSON') mixed.push(d.column_name);
+      return { ...d, read: 'JSON', kind: 'json' as const };
+    }
+    return { ...d, read: d.column_type, kind: t };
+  });
+  await c.run(
+    `CREATE TABLE raw AS SELECT * FROM ${read(plan.map((p) => `${literal(p.column_name)}: ${literal(p.read)}`).join(', '))}`,
+  );
+  // Numbers as written: a double only when it holds every value exactly.
+  const numeric = plan.filter((p) => p.kind === 'number');
+  const exact = new Set<string>();
+  if (numeric.length) {
+    const [r] = await rows<Record<string, bigint>>(
+      c,
+      `SELECT ${numeric.map((p, k) => `count(*) FILTER (WHERE ${ident(p.column_name)} IS NOT NULL AND ${fails('number', ident(p.column_name))}) AS f${k}`).join(', ')} FROM raw`,
+    );
+    numeric.forEach((p, k) => Number(r[`f${k}`]) === 0 && exact.add(p.column_name));
+  }
+  const types = new Map<string, FieldType>();
+  const select = plan.map((p, i) => {
     const stage = `c${i + 1}`;
-    types.set(stage, t === 'nested' ? 'string' : t);
-    const source = ident(d.column_name);
-    return `${t === 'nested' ? `CAST(to_json(${source}) AS VARCHAR)` : t === 'string' ? source : `CAST(${source} AS ${SQL_TYPE[t]})`} AS ${stage}`;
+    const source = ident(p.column_name);
+    let type: FieldType;
+    let expr: string;
+    if (p.kind === 'json') [type, expr] = ['string', `json_extract_string(${source}, '$')`];
+    else if (p.kind === 'text') [type, expr] = ['string', source];
+    else if (p.kind === 'number')
+      [type, expr] = exact.has(p.column_name) ? ['number', `CAST(${source} AS DOUBLE)`] : ['string', source];
+    else [type, expr] = [p.kind, p.kind === 'string' ? source : `CAST(${source} AS ${SQL_TYPE[p.kind]})`];
+    types.set(stage, type);
+    return `${expr} AS ${stage}`;
   });
   await c.run(`CREATE TABLE stage AS SELECT ${select.join(', ')} FROM raw; DROP TABLE raw`);
-  return { types, names: described.map((d) => d.column_name) };
+  return { types, names: described.map((d) => d.column_name), identifiers, mixed };
 }
 
 export interface TypedColumn extends StagedColumn {
   type: FieldType;
   placeholders: number;
   present: number;
+  /** Kept as text because the header names an identifier, though the values alone look like numbers. */
+  identifier?: boolean;
+}
+
+export interface Proposal {
+  type: FieldType;
+  present: number;
+  identifier?: boolean;
 }
 
 const ORDER: FieldType[] = ['boolean', 'integer', 'number', 'date', 'datetime', 'string'];
@@ -264,8 +400,10 @@ export function fails(type: FieldType, v: string): string {
       return `${v} NOT IN ('true', 'false', 'TRUE', 'FALSE', 'True', 'False')`;
     case 'integer':
       return `NOT regexp_full_match(${v}, ${INTEGER})`;
+    // A double holds 15 significant digits exactly: more (a 16-digit card number, 0.1 written
+    // out to 17 places) would come back changed, so such a column stays text.
     case 'number':
-      return `CASE WHEN regexp_full_match(${v}, ${DECIMAL}) THEN NOT isfinite(TRY_CAST(${v} AS DOUBLE)) ELSE true END`;
+      return `CASE WHEN regexp_full_match(${v}, ${DECIMAL}) THEN strlen(ltrim(replace(regexp_extract(${v}, '^-?([0-9.]*)', 1), '.', ''), '0')) > 15 OR NOT isfinite(TRY_CAST(${v} AS DOUBLE)) ELSE true END`;
     case 'date':
       return `CASE WHEN ${asDate(v)} IS NOT NULL THEN false WHEN contains(${v}, '年') THEN try_strptime(${v}, ${CN_DATE}) IS NULL ELSE true END`;
     case 'datetime':
@@ -277,11 +415,21 @@ export function fails(type: FieldType, v: string): string {
 
 const markers = PLACEHOLDERS.map(literal).join(', ');
 
-/** Rows that are not data even in the middle of the table: all empty, or the header again. */
-export function skippedRows(
-  columns: StagedColumn[],
-  repeatedHeader: boolean,
-): { blank: string; header: string | null } {
+/**
+ * SQL that is true for a total or subtotal row (合计, 小计, 全市 …): the first non-empty of the
+ * first three cells, whitespace removed, is a total's label. `cells` are text expressions.
+ */
+export const totalRow = (cells: string[]) =>
+  `coalesce(regexp_full_match(regexp_replace(coalesce(${cells.slice(0, 3).join(', ')}), '\\s+', '', 'g'), ${literal(`(?i)${TOTAL_PATTERN}`)}), false)`;
+
+export interface SkippedRows {
+  blank: string;
+  header: string | null;
+  total: string;
+}
+
+/** Rows that are not data even in the middle of the table: all empty, the header again, or a total. */
+export function skippedRows(columns: StagedColumn[], repeatedHeader: boolean): SkippedRows {
   // DuckDB reads an empty cell as NULL, so a blank row is all NULLs.
   const blank = columns.map((col) => `${ident(col.stage)} IS NULL`).join(' AND ');
   const named = columns.filter((col) => !col.invented);
@@ -289,7 +437,7 @@ export function skippedRows(
     repeatedHeader && named.length >= 2
       ? named.map((col) => `trim(${ident(col.stage)}) = ${literal(col.name)}`).join(' AND ')
       : null;
-  return { blank, header };
+  return { blank, header, total: totalRow(columns.map((col) => ident(col.stage))) };
 }
 
 /**
@@ -359,7 +507,7 @@ export async function proposeTypes(
   columns: StagedColumn[],
   from: string,
   header: string | null,
-): Promise<Map<string, { type: FieldType; present: number }>> {
+): Promise<Map<string, Proposal>> {
   const first = await tryTypes(c, columns, `(SELECT * FROM ${from} LIMIT ${FIRST_ROWS})`, header);
   const sample = `(SELECT * FROM ${from} LIMIT ${SAMPLE_ROWS})`;
   const confirmed = await sliced(
@@ -372,7 +520,7 @@ export async function proposeTypes(
     sample,
     header,
   );
-  const out = new Map<string, { type: FieldType; present: number }>();
+  const out = new Map<string, Proposal>();
   const open: StagedColumn[] = [];
   columns.forEach((col, k) => {
     const { p, f } = confirmed.perColumn[k];
@@ -384,6 +532,12 @@ export async function proposeTypes(
   });
   if (open.length)
     for (const [stage, proposal] of await tryTypes(c, open, sample, header)) out.set(stage, proposal);
+  // An identifier is text whatever its values look like: 身份证号, 邮编, 手机.
+  for (const col of columns) {
+    const proposal = out.get(col.stage)!;
+    if (proposal.type !== 'string' && isIdentifierHeader(col.name))
+      out.set(col.stage, { type: 'string', present: proposal.present, identifier: true });
+  }
   return out;
 }
 
@@ -426,25 +580,30 @@ export async function inferTypes(
   c: DuckDBConnection,
   columns: StagedColumn[],
   from: string,
-  skip: { blank: string; header: string | null },
-): Promise<{ columns: TypedColumn[]; blank: number; repeatedHeaders: number }> {
+  skip: SkippedRows,
+): Promise<{ columns: TypedColumn[]; blank: number; repeatedHeaders: number; totals: number }> {
   const candidate = new Map<string, FieldType>();
-  const found = new Map<string, { present: number; placeholders: number }>();
+  const found = new Map<string, { present: number; placeholders: number; identifier?: boolean }>();
   // Blank rows and repeated headers start with an empty first cell or the first name: counting
   // those reads one column, and only when there are any are all the columns looked at.
   const lead = columns[0];
   const named = columns.find((col) => !col.invented);
-  const [hint] = await rows<{ blank: bigint; header: bigint }>(
+  // Totals are counted here, exactly: they are few, and they must not decide a column's type.
+  const [hint] = await rows<{ blank: bigint; header: bigint; total: bigint }>(
     c,
     `SELECT count(*) FILTER (WHERE ${ident(lead.stage)} IS NULL) AS blank,
-       count(*) FILTER (WHERE ${named && skip.header ? `trim(${ident(named.stage)}) = ${literal(named.name)}` : 'false'}) AS header
+       count(*) FILTER (WHERE ${named && skip.header ? `trim(${ident(named.stage)}) = ${literal(named.name)}` : 'false'}) AS header,
+       count(*) FILTER (WHERE ${skip.total}) AS total
      FROM ${from}`,
   );
-  const header = Number(hint.header) ? skip.header : null;
+  const totals = Number(hint.total);
+  const repeated = Number(hint.header) ? skip.header : null;
+  // Rows no column's type is judged by: repeated headers and totals.
+  const header = [repeated, totals ? skip.total : null].filter(Boolean).join(' OR ') || null;
   const blankRows = Number(hint.blank) ? skip.blank : null;
   for (const [stage, proposal] of await proposeTypes(c, columns, from, header)) {
     candidate.set(stage, proposal.type);
-    found.set(stage, { present: proposal.present, placeholders: 0 });
+    found.set(stage, { present: proposal.present, placeholders: 0, identifier: proposal.identifier });
   }
   let blank = 0;
   let repeatedHeaders = 0;
@@ -467,7 +626,7 @@ export async function inferTypes(
       first
         ? [
             ...(blankRows ? [`count(*) FILTER (WHERE ${blankRows}) AS blank`] : []),
-            ...(header ? ['count(*) FILTER (WHERE __h) AS header'] : []),
+            ...(repeated ? [`count(*) FILTER (WHERE coalesce(${repeated}, false)) AS header`] : []),
           ]
         : [],
     );
@@ -488,16 +647,40 @@ export async function inferTypes(
   }
   return {
     columns: columns.map((col) => {
-      const { present: p, placeholders } = found.get(col.stage)!;
+      const { present: p, placeholders, identifier } = found.get(col.stage)!;
       const type =
         p === 0 && (col.invented || candidate.get(col.stage) !== 'string')
           ? 'string'
           : candidate.get(col.stage)!;
-      return { ...col, type, present: p, placeholders: type === 'string' ? 0 : placeholders };
+      return {
+        ...col,
+        type,
+        present: p,
+        placeholders: type === 'string' ? 0 : placeholders,
+        ...(identifier && { identifier }),
+      };
     }),
     blank,
     repeatedHeaders,
+    totals,
   };
+}
+
+/** The first total rows of `from` as the file wrote them (their non-empty cells), for the report. */
+export async function totalRowTexts(
+  c: DuckDBConnection,
+  columns: StagedColumn[],
+  from: string,
+  total: string,
+): Promise<string[]> {
+  const found = await rows<{ t: string }>(
+    c,
+    `SELECT concat_ws(' ', ${columns
+      .slice(0, 20)
+      .map((col) => ident(col.stage))
+      .join(', ')}) AS t FROM ${from} WHERE ${total} LIMIT 20`,
+  );
+  return found.map((r) => r.t.slice(0, 200));
 }
 
 /**

@@ -12,13 +12,14 @@ import {
   scanCsv,
   skippedRows,
   stageJson,
+  totalRowTexts,
   writeParquet,
   type StagedColumn,
   type TypedColumn,
   type Written,
 } from './load.ts';
 import { loadDirect } from './direct.ts';
-import { cleanNames, detectLayout, footerRows, tooManyColumns } from './sniff.ts';
+import { cleanNames, detectLayout, footerRows, renamedProblem, tooManyColumns } from './sniff.ts';
 import { asUtf8, readHead, sampleText, tailText } from './text.ts';
 import { xlsxToCsv } from './xlsx.ts';
 
@@ -136,7 +137,8 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
       report.encoding = text.encoding;
       progress(0.2, 'loading');
       const json = await stageJson(c, text.file, format, opts.limits.maxColumns);
-      const { names, invented } = cleanNames(json.names, RESERVED_NAMES);
+      const { names, invented, renamed } = cleanNames(json.names, RESERVED_NAMES);
+      problems.push(...renamedProblem(renamed));
       staged = names.map((name, i) => ({ stage: `c${i + 1}`, name, invented: invented[i] }));
       from = 'stage';
       const blankRow = staged.map((col) => `${ident(col.stage)} IS NULL`).join(' AND ');
@@ -148,7 +150,23 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
         problems.push(blankProblem(Number(blank)));
         exclude.push(blankRow);
       }
-      typed = staged.map((s) => ({ ...s, type: json.types.get(s.stage)!, placeholders: 0, present: 1 }));
+      typed = staged.map((s, i) => ({
+        ...s,
+        type: json.types.get(s.stage)!,
+        placeholders: 0,
+        present: 1,
+        ...(json.identifiers.has(json.names[i]) && { identifier: true }),
+      }));
+      if (json.mixed.length)
+        problems.push(
+          problem(
+            'mixed_types',
+            'info',
+            `字段“${json.mixed.join('、')}”的值类型不一（数字与文字混杂），按文本保存`,
+            `Keys "${json.mixed.join('", "')}" hold values of mixed types (numbers and text) and are kept as text`,
+            { columns: json.mixed },
+          ),
+        );
     } else {
       let csvFile: string;
       let mergedLines: Set<number> | undefined;
@@ -231,6 +249,23 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
           exclude.push(skip.blank);
           problems.push(blankProblem(inferred.blank));
         }
+        if (inferred.totals) {
+          exclude.push(skip.total);
+          const texts = await totalRowTexts(c, staged, from, skip.total);
+          problems.push(
+            problem(
+              'total_rows',
+              'info',
+              `表中有 ${inferred.totals} 行合计、小计或全市等汇总行（如“${texts[0].slice(0, 40)}”），不是明细数据，已去除`,
+              `${inferred.totals} total or subtotal rows (such as "${texts[0].slice(0, 40)}") repeat the data they sum and were removed`,
+              {
+                count: inferred.totals,
+                text: texts[0],
+                changes: texts.map((t) => ({ before: t, after: null })),
+              },
+            ),
+          );
+        }
         if (skip.header && inferred.repeatedHeaders) {
           exclude.push(skip.header);
           problems.push(
@@ -275,6 +310,18 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
           {
             count: placeholders,
           },
+        ),
+      );
+
+    const identifiers = typed.filter((t) => t.identifier).map((t) => t.name);
+    if (identifiers.length)
+      problems.push(
+        problem(
+          'identifier_columns',
+          'info',
+          `列“${identifiers.join('、')}”的列名表明是证件号、账号、电话等标识，按文本保存，不作数值`,
+          `Columns "${identifiers.join('", "')}" are named as identifiers (ID, account or phone numbers) and are kept as text, not numbers`,
+          { columns: identifiers },
         ),
       );
 
