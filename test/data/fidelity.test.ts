@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
+import ExcelJS from 'exceljs';
 import type { IngestReport } from '../../src/data/index.ts';
 import { failure, run } from './local-ingest.ts';
 
@@ -165,5 +166,86 @@ describe('encodings', () => {
     const { report, rows } = await run('short.csv', iconv.encode(text, 'gbk'));
     assert.equal(report.encoding, 'gb18030');
     assert.deepEqual(column(rows, '项目'), ['办公费', '差旅费']);
+  });
+});
+
+describe('spreadsheets', () => {
+  test('XLSX: zero-padded codes stay text, time-only cells are times, #DIV/0! is warned, a merged note is cut once', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('数据');
+    ws.addRow(['编码', '时间', '比率', '备注', '身份证号', '日期', '金额']);
+    const rows = [
+      [
+        1,
+        new Date(Date.UTC(1899, 11, 30, 8, 30)),
+        { formula: '1/0', result: { error: '#DIV/0!' } },
+        '第一行\n第二行',
+        '330203199001011234',
+        new Date(Date.UTC(2023, 4, 1)),
+        { formula: '1.1*3', result: 3.3000000000000003 },
+      ],
+      [
+        2,
+        new Date(Date.UTC(1899, 11, 30, 17, 0)),
+        0.5,
+        ' 无 ',
+        '330203199001011260',
+        new Date(Date.UTC(2023, 4, 2)),
+        7,
+      ],
+    ];
+    for (const values of rows) {
+      const row = ws.addRow(values);
+      row.getCell(1).numFmt = '000000';
+      row.getCell(2).numFmt = 'hh:mm';
+    }
+    ws.addRow(['合计', null, null, null, null, null, 10.3]);
+    ws.addRow(['注：本表数据截至2023年底，由明州市统计局提供，仅供参考']);
+    ws.mergeCells('A5:G5');
+    const { report, rows: out } = await run('x.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    assert.deepEqual(out, [
+      {
+        编码: '000001',
+        时间: '08:30:00',
+        比率: null,
+        备注: '第一行\n第二行',
+        身份证号: '330203199001011234',
+        日期: '2023-05-01',
+        金额: 3.3,
+      },
+      {
+        编码: '000002',
+        时间: '17:00:00',
+        比率: 0.5,
+        备注: '无',
+        身份证号: '330203199001011260',
+        日期: '2023-05-02',
+        金额: 7,
+      },
+    ]);
+    const errors = report.problems.find((p) => p.code === 'formula_errors')!;
+    assert.equal(errors.severity, 'warning');
+    assert.deepEqual(errors.lines, [2]);
+    assert.equal(
+      report.problems.find((p) => p.code === 'footer_note')!.text,
+      '注：本表数据截至2023年底，由明州市统计局提供，仅供参考',
+    );
+    assert.ok(
+      codes(report).includes('total_row') && codes(report).includes('trimmed_spaces'),
+      String(codes(report)),
+    );
+  });
+
+  test('CSV: formula errors written by a spreadsheet are empty and warned, not placeholders', async () => {
+    const { report, rows } = await run('div.csv', '区县,比率\n海曙区,0.5\n江北区,#DIV/0!\n鄞州区,-\n');
+    assert.equal(types(report).比率, 'number');
+    assert.deepEqual(column(rows, '比率'), [0.5, null, null]);
+    assert.deepEqual(
+      report.problems.map((p) => [p.code, p.count]),
+      [
+        ['placeholders', 1],
+        ['formula_errors', 1],
+      ],
+    );
   });
 });

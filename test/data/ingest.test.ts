@@ -233,7 +233,7 @@ describe('ingest', () => {
     const lines = ['编号,机构名称,区县,床位数,评分,成立日期,备注'];
     for (let i = 1; i <= 3000; i++)
       lines.push(
-        `${i},${i % 7 ? '' : ' '}明州市第${i}医院${i % 11 ? '' : ' '},${['海曙区', '江北区', '鄞州区'][i % 3]},${i % 5 ? (i * 37) % 2000 : ''},${(i % 100) / 10},${2000 + (i % 24)}-0${(i % 9) + 1}-1${i % 10},${i % 3 ? `"记录,${i}"` : ''}`,
+        `${i},明州市第${i}医院,${['海曙区', '江北区', '鄞州区'][i % 3]},${i % 5 ? (i * 37) % 2000 : ''},${(i % 100) / 10},${2000 + (i % 24)}-0${(i % 9) + 1}-1${i % 10},${i % 3 ? `"记录,${i}"` : ''}`,
       );
     const clean = lines.join('\n') + '\n';
     const one = await run('clean.csv', clean);
@@ -255,9 +255,16 @@ describe('ingest', () => {
     assert.deepEqual(one.report.columns, careful.report.columns);
     assert.deepEqual(codes(careful.report), ['total_row']);
     assert.deepEqual(codes(one.report), []);
-    // Spaces around text are trimmed on both paths; quoted commas stay in the value.
-    assert.equal(one.rows[6].机构名称, '明州市第7医院');
+    // Quoted commas stay in the value.
     assert.equal(one.rows[0].备注, '记录,1');
+    // Spaces around text are trimmed, which the careful path counts for the report.
+    const spaced = await run('spaced.csv', clean.replace('明州市第7医院', ' 明州市第7医院 '));
+    assert.equal(spaced.report.onePass, false);
+    assert.equal(spaced.rows[6].机构名称, '明州市第7医院');
+    assert.deepEqual(
+      spaced.report.problems.map((p) => [p.code, p.count, p.columns]),
+      [['trimmed_spaces', 1, ['机构名称']]],
+    );
   });
 
   test('a value past the sample that does not fit its column sends the file to the careful path', async () => {

@@ -33,8 +33,9 @@ function checked(col: TypedColumn): string {
   const x = ident(col.stage);
   const refuse = `error(${literal(REFUSED)})`;
   switch (col.type) {
+    // Spaces around a value are trimmed and reported, which the careful path counts.
     case 'string':
-      return convert(col);
+      return `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN ${refuse} ELSE ${convert(col)} END`;
     // The casts accept more than the rules (1.5 as an integer, 007, inf): the rules test first.
     case 'integer':
     case 'number':

@@ -26,6 +26,18 @@ export const parquetTable = (fileSql: string) =>
 
 /** What spreadsheets write for "no value" in a column of numbers or dates. */
 const PLACEHOLDERS = ['-', '--', '—', '——', '/', '\\', 'N/A', 'n/a', 'NA', 'NULL', 'null', '无', '空'];
+/** What a spreadsheet writes into a CSV for a formula that failed: no value, and reported as such. */
+const FORMULA_ERRORS = [
+  '#DIV/0!',
+  '#N/A',
+  '#VALUE!',
+  '#REF!',
+  '#NAME?',
+  '#NUM!',
+  '#NULL!',
+  '#SPILL!',
+  '#CALC!',
+];
 const fmtList = (f: string[]) => `[${f.map(literal).join(', ')}]`;
 
 export interface StagedColumn {
@@ -163,10 +175,8 @@ export async function scanCsv(c: DuckDBConnection, plan: CsvPlan, footer: Footer
   const keep = Math.max(0, scan.n - counted);
   for (const f of footer) {
     if (f.kind === 'blank') continue;
-    const text = f.cells
-      .filter((v) => v !== '')
-      .join(' ')
-      .slice(0, 200);
+    // A merged cell is filled across the row: its text once.
+    const text = [...new Set(f.cells.filter((v) => v !== ''))].join(' ').slice(0, 200);
     problems.push(
       f.kind === 'total_row'
         ? problem(
@@ -362,6 +372,30 @@ export interface TypedColumn extends StagedColumn {
   present: number;
   /** Kept as text because the header names an identifier, though the values alone look like numbers. */
   identifier?: boolean;
+  /** Formula errors (#DIV/0!) a spreadsheet wrote into the CSV, read as empty. */
+  formulaErrors?: number;
+}
+
+/**
+ * Cells of the text columns with spaces around them, which the stored value is without (a filter
+ * on 海曙区 must find " 海曙区 "): counted per column for the report.
+ */
+export async function trimmedCells(
+  c: DuckDBConnection,
+  columns: TypedColumn[],
+  from: string,
+): Promise<{ name: string; count: number }[]> {
+  const text = columns.filter((col) => col.type === 'string');
+  const out: { name: string; count: number }[] = [];
+  for (let start = 0; start < text.length; start += 100) {
+    const slice = text.slice(start, start + 100);
+    const [r] = await rows<Record<string, bigint>>(
+      c,
+      `SELECT ${slice.map((col, k) => `count(*) FILTER (WHERE starts_with(${ident(col.stage)}, ' ') OR ends_with(${ident(col.stage)}, ' ')) AS t${k}`).join(', ')} FROM ${from}`,
+    );
+    slice.forEach((col, k) => Number(r[`t${k}`]) && out.push({ name: col.name, count: Number(r[`t${k}`]) }));
+  }
+  return out;
 }
 
 export interface Proposal {
@@ -413,7 +447,8 @@ export function fails(type: FieldType, v: string): string {
   }
 }
 
-const markers = PLACEHOLDERS.map(literal).join(', ');
+const markers = [...PLACEHOLDERS, ...FORMULA_ERRORS].map(literal).join(', ');
+const formulaErrors = FORMULA_ERRORS.map(literal).join(', ');
 
 /**
  * SQL that is true for a total or subtotal row (合计, 小计, 全市 …): the first non-empty of the
@@ -482,9 +517,9 @@ async function sliced(
   return { perColumn: out, first };
 }
 
-/** A placeholder such as "-" or "无": short, and never starting with a digit, which most values do. */
+/** A placeholder such as "-", "无" or "#N/A": short, and never starting with a digit, which most values do. */
 const isMarker = (v: string) =>
-  `CASE WHEN strlen(${v}) > 6 OR (${v} >= '0' AND ${v} < ':') THEN false ELSE ${v} IN (${markers}) END`;
+  `CASE WHEN strlen(${v}) > 7 OR (${v} >= '0' AND ${v} < ':') THEN false ELSE ${v} IN (${markers}) END`;
 const present = (v: string) => `(NOT __h AND ${v} <> '' AND NOT (${isMarker(v)}))`;
 /** Present and not of `type`: the type test comes first, so values that pass it cost nothing more. */
 const failing = (type: FieldType, v: string) =>
@@ -583,7 +618,10 @@ export async function inferTypes(
   skip: SkippedRows,
 ): Promise<{ columns: TypedColumn[]; blank: number; repeatedHeaders: number; totals: number }> {
   const candidate = new Map<string, FieldType>();
-  const found = new Map<string, { present: number; placeholders: number; identifier?: boolean }>();
+  const found = new Map<
+    string,
+    { present: number; placeholders: number; formulaErrors?: number; identifier?: boolean }
+  >();
   // Blank rows and repeated headers start with an empty first cell or the first name: counting
   // those reads one column, and only when there are any are all the columns looked at.
   const lead = columns[0];
@@ -619,7 +657,12 @@ export async function inferTypes(
           ? [`count(*) FILTER (WHERE ${present(v)}) AS p_${k}`]
           : [
               `count(*) FILTER (WHERE ${failing(candidate.get(col.stage)!, v)}) AS f_${k}`,
-              ...(first ? [`count(*) FILTER (WHERE NOT __h AND ${isMarker(v)}) AS m_${k}`] : []),
+              ...(first
+                ? [
+                    `count(*) FILTER (WHERE NOT __h AND ${isMarker(v)}) AS m_${k}`,
+                    `count(*) FILTER (WHERE NOT __h AND ${v} IN (${formulaErrors})) AS e_${k}`,
+                  ]
+                : []),
             ],
       from,
       header,
@@ -638,7 +681,8 @@ export async function inferTypes(
     open.forEach((col, k) => {
       const r = checked.perColumn[k];
       if (first && r.p !== undefined) found.get(col.stage)!.present = Number(r.p);
-      if (first && r.m !== undefined) found.get(col.stage)!.placeholders = Number(r.m);
+      if (first && r.m !== undefined) found.get(col.stage)!.placeholders = Number(r.m) - Number(r.e);
+      if (first && r.e !== undefined) found.get(col.stage)!.formulaErrors = Number(r.e);
       if (candidate.get(col.stage) === 'string' || Number(r.f) === 0) return;
       candidate.set(col.stage, ORDER[ORDER.indexOf(candidate.get(col.stage)!) + 1]);
       settled = false;
@@ -647,7 +691,7 @@ export async function inferTypes(
   }
   return {
     columns: columns.map((col) => {
-      const { present: p, placeholders, identifier } = found.get(col.stage)!;
+      const { present: p, placeholders, formulaErrors, identifier } = found.get(col.stage)!;
       const type =
         p === 0 && (col.invented || candidate.get(col.stage) !== 'string')
           ? 'string'
@@ -657,6 +701,7 @@ export async function inferTypes(
         type,
         present: p,
         placeholders: type === 'string' ? 0 : placeholders,
+        ...(type !== 'string' && formulaErrors && { formulaErrors }),
         ...(identifier && { identifier }),
       };
     }),

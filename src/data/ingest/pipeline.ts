@@ -13,6 +13,7 @@ import {
   skippedRows,
   stageJson,
   totalRowTexts,
+  trimmedCells,
   writeParquet,
   type StagedColumn,
   type TypedColumn,
@@ -313,6 +314,34 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
         ),
       );
 
+    const json = format === 'json' || format === 'ndjson';
+    const errored = typed.filter((t) => t.formulaErrors);
+    if (errored.length) {
+      const n = errored.reduce((s, t) => s + t.formulaErrors!, 0);
+      problems.push(
+        problem(
+          'formula_errors',
+          'warning',
+          `有 ${n} 个单元格是公式错误（如 #DIV/0!、#N/A），已作为空值`,
+          `${n} cells held formula errors (such as #DIV/0! or #N/A) and were read as empty`,
+          { count: n, columns: errored.map((t) => t.name) },
+        ),
+      );
+    }
+    if (from && !json) {
+      const trimmed = await trimmedCells(c, typed, from);
+      const n = trimmed.reduce((s, t) => s + t.count, 0);
+      if (n)
+        problems.push(
+          problem(
+            'trimmed_spaces',
+            'info',
+            `有 ${n} 个文本单元格前后带空格，已去除空格（列：${trimmed.map((t) => t.name).join('、')}）`,
+            `${n} text cells had spaces around them, which were removed (columns: ${trimmed.map((t) => t.name).join(', ')})`,
+            { count: n, columns: trimmed.map((t) => t.name) },
+          ),
+        );
+    }
     const identifiers = typed.filter((t) => t.identifier).map((t) => t.name);
     if (identifiers.length)
       problems.push(
@@ -326,7 +355,6 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
       );
 
     progress(0.55, 'writing');
-    const json = format === 'json' || format === 'ndjson';
     written ??= await writeParquet(
       c,
       parquetFile,
