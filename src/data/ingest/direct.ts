@@ -5,6 +5,7 @@ import { countLines } from './text.ts';
 import {
   convert,
   fails,
+  formulaQuoted,
   proposeTypes,
   readCsv,
   totalRow,
@@ -29,13 +30,14 @@ import {
 const REFUSED = 'kaifang: value outside the proposed type';
 
 /** The typed value, or an error that ends the pass when a present value is not of the type. */
-function checked(col: TypedColumn): string {
+function checked(col: TypedColumn, quoted: boolean): string {
   const x = ident(col.stage);
   const refuse = `error(${literal(REFUSED)})`;
   switch (col.type) {
-    // Spaces around a value are trimmed and reported, which the careful path counts.
+    // Text the stored value differs from (spaces around it, a `'` before a formula) is counted
+    // for the report by the careful path.
     case 'string':
-      return `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN ${refuse} ELSE ${convert(col)} END`;
+      return `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ')${quoted ? ` OR ${formulaQuoted(x)}` : ''} THEN ${refuse} ELSE ${convert(col)} END`;
     // The casts accept more than the rules (1.5 as an integer, 007, inf): the rules test first.
     case 'integer':
     case 'number':
@@ -73,7 +75,7 @@ export async function loadDirect(
       c,
       target,
       readCsv(plan, plan.padShortRows, 'strict'),
-      typed.map((t) => ({ name: t.name, expr: checked(t) })),
+      typed.map((t) => ({ name: t.name, expr: checked(t, plan.quoted) })),
       [],
     );
   } catch (err) {

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { IngestError, problem, type ColumnProfile, type FieldType, type Problem } from '../report.ts';
 import { SQL_TYPE, fieldTypeOf, ident, literal, rows } from './duck.ts';
 import { TOTAL_PATTERN, type FooterRow } from './sniff.ts';
-import { cell } from '../values.ts';
+import { FORMULA_PATTERN, cell } from '../values.ts';
 import { countLines } from './text.ts';
 import { isIdentifierHeader } from './identifiers.ts';
 
@@ -57,6 +57,8 @@ export interface CsvPlan {
   padShortRows: boolean;
   /** Where the text of the records is kept while the ingest runs. */
   stageFile: string;
+  /** A CSV for spreadsheets, whose `'` before a formula (see `defuse`) is not part of the value. */
+  quoted: boolean;
 }
 
 /** The rows of the table, ready to read: a table expression over the CSV, minus the footer. */
@@ -377,23 +379,39 @@ export interface TypedColumn extends StagedColumn {
 }
 
 /**
- * Cells of the text columns with spaces around them, which the stored value is without (a filter
- * on 海曙区 must find " 海曙区 "): counted per column for the report.
+ * Text cells the stored value differs from, counted per column for the report: spaces around the
+ * value, which it is stored without (a filter on 海曙区 must find " 海曙区 "), and, in a CSV, the
+ * `'` written before a formula for spreadsheets.
  */
-export async function trimmedCells(
+export async function textChanges(
   c: DuckDBConnection,
   columns: TypedColumn[],
   from: string,
-): Promise<{ name: string; count: number }[]> {
+  quoted: boolean,
+): Promise<{ trimmed: { name: string; count: number }[]; quoted: { name: string; count: number }[] }> {
   const text = columns.filter((col) => col.type === 'string');
-  const out: { name: string; count: number }[] = [];
+  const out = {
+    trimmed: [] as { name: string; count: number }[],
+    quoted: [] as { name: string; count: number }[],
+  };
   for (let start = 0; start < text.length; start += 100) {
     const slice = text.slice(start, start + 100);
     const [r] = await rows<Record<string, bigint>>(
       c,
-      `SELECT ${slice.map((col, k) => `count(*) FILTER (WHERE starts_with(${ident(col.stage)}, ' ') OR ends_with(${ident(col.stage)}, ' ')) AS t${k}`).join(', ')} FROM ${from}`,
+      `SELECT ${slice
+        .flatMap((col, k) => {
+          const x = ident(col.stage);
+          return [
+            `count(*) FILTER (WHERE starts_with(${x}, ' ') OR ends_with(${x}, ' ')) AS t${k}`,
+            ...(quoted ? [`count(*) FILTER (WHERE ${formulaQuoted(`trim(${x})`)}) AS q${k}`] : []),
+          ];
+        })
+        .join(', ')} FROM ${from}`,
     );
-    slice.forEach((col, k) => Number(r[`t${k}`]) && out.push({ name: col.name, count: Number(r[`t${k}`]) }));
+    slice.forEach((col, k) => {
+      if (Number(r[`t${k}`])) out.trimmed.push({ name: col.name, count: Number(r[`t${k}`]) });
+      if (Number(r[`q${k}`] ?? 0)) out.quoted.push({ name: col.name, count: Number(r[`q${k}`]) });
+    });
   }
   return out;
 }
@@ -729,16 +747,26 @@ export async function totalRowTexts(
 }
 
 /**
+ * SQL true for a CSV cell that `defuse` quoted: `'` before what a spreadsheet runs as a formula.
+ * Such a file came from a download (or was written the same way for Excel); the `'` is removed,
+ * and counted for the report.
+ */
+export const formulaQuoted = (v: string) => {
+  const rest = `ltrim(${v}, '''')`;
+  return `(starts_with(${v}, '''') AND (regexp_matches(${rest}, ${literal(FORMULA_PATTERN.start)}) OR (regexp_matches(${rest}, ${literal(FORMULA_PATTERN.sign)}) AND NOT regexp_matches(${rest}, ${literal(FORMULA_PATTERN.plain)}))))`;
+};
+
+/**
  * The typed value of a text column. Every present value was confirmed to be of the type, so a
  * failed cast can only be an empty cell or a placeholder, which is what NULL means.
  */
-export function convert(col: { stage: string; type: FieldType }): string {
+export function convert(col: { stage: string; type: FieldType }, quoted = false): string {
   const x = ident(col.stage);
   // trim() removes spaces only, and copies every value: most values have none to remove.
   const v = `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN trim(${x}) ELSE ${x} END`;
   switch (col.type) {
     case 'string':
-      return `NULLIF(${v}, '')`;
+      return `NULLIF(${quoted ? `CASE WHEN ${formulaQuoted(v)} THEN substr(${v}, 2) ELSE ${v} END` : v}, '')`;
     case 'integer':
       return `TRY_CAST(${x} AS BIGINT)`;
     case 'number':

@@ -13,7 +13,7 @@ import {
   skippedRows,
   stageJson,
   totalRowTexts,
-  trimmedCells,
+  textChanges,
   writeParquet,
   type StagedColumn,
   type TypedColumn,
@@ -222,6 +222,7 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
         skipLines: layout.skipLines,
         columns: staged,
         padShortRows: format === 'xlsx',
+        quoted: format !== 'xlsx',
       };
       const skip = skippedRows(staged, layout.headerRows === 1);
       const direct = footer.every((f) => f.kind === 'blank')
@@ -328,17 +329,29 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
         ),
       );
     }
+    const quoted = format === 'csv' || format === 'tsv';
     if (from && !json) {
-      const trimmed = await trimmedCells(c, typed, from);
-      const n = trimmed.reduce((s, t) => s + t.count, 0);
-      if (n)
+      const changed = await textChanges(c, typed, from, quoted);
+      const total = (list: { count: number }[]) => list.reduce((s, t) => s + t.count, 0);
+      const names = (list: { name: string }[]) => list.map((t) => t.name);
+      if (changed.trimmed.length)
         problems.push(
           problem(
             'trimmed_spaces',
             'info',
-            `有 ${n} 个文本单元格前后带空格，已去除空格（列：${trimmed.map((t) => t.name).join('、')}）`,
-            `${n} text cells had spaces around them, which were removed (columns: ${trimmed.map((t) => t.name).join(', ')})`,
-            { count: n, columns: trimmed.map((t) => t.name) },
+            `有 ${total(changed.trimmed)} 个文本单元格前后带空格，已去除空格（列：${names(changed.trimmed).join('、')}）`,
+            `${total(changed.trimmed)} text cells had spaces around them, which were removed (columns: ${names(changed.trimmed).join(', ')})`,
+            { count: total(changed.trimmed), columns: names(changed.trimmed) },
+          ),
+        );
+      if (changed.quoted.length)
+        problems.push(
+          problem(
+            'formula_quotes',
+            'info',
+            `有 ${total(changed.quoted)} 个单元格以 ' 开头、其后是公式符号（电子表格防公式执行的写法），已去掉开头的 '（列：${names(changed.quoted).join('、')}）`,
+            `${total(changed.quoted)} cells started with ' before a formula sign (how spreadsheets are kept from running formulas); the leading ' was removed (columns: ${names(changed.quoted).join(', ')})`,
+            { count: total(changed.quoted), columns: names(changed.quoted) },
           ),
         );
     }
@@ -359,7 +372,7 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
       c,
       parquetFile,
       from,
-      typed.map((t) => ({ name: t.name, expr: json ? ident(t.stage) : convert(t) })),
+      typed.map((t) => ({ name: t.name, expr: json ? ident(t.stage) : convert(t, quoted) })),
       exclude,
     );
     progress(0.8, 'profiling');

@@ -76,9 +76,15 @@ interface FormulaErrors {
   examples: { line: number; before: string; after: null }[];
 }
 
+/** Text as the sheet means it: `_x000D_` is how a spreadsheet's XML writes a carriage return (OOXML ST_Xstring). */
+const xstring = (text: string) =>
+  text.includes('_x')
+    ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+    : text;
+
 function cellText(v: unknown, fmt: string, errors: FormulaErrors): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return xstring(v);
   if (typeof v === 'number') return numberText(v, fmt);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : dateText(v, fmt);
@@ -91,7 +97,7 @@ function cellText(v: unknown, fmt: string, errors: FormulaErrors): string {
       formula?: string;
       sharedFormula?: string;
     };
-    if (o.richText) return o.richText.map((t) => t.text).join('');
+    if (o.richText) return xstring(o.richText.map((t) => t.text).join(''));
     if (o.error) {
       errors.n++;
       if (errors.examples.length < 20)
