@@ -249,3 +249,199 @@ describe('spreadsheets', () => {
     );
   });
 });
+
+/**
+ * More shapes, table-driven: each either comes back exactly (`rows`, as DuckDB reads the stored
+ * Parquet back as JSON: integers as text) or names what changed in the report (`codes`).
+ */
+interface Shape {
+  name: string;
+  file: string;
+  content: () => Buffer | string;
+  types?: Record<string, string>;
+  rows?: Record<string, unknown>[];
+  codes?: string[];
+  fails?: string;
+  opts?: { encoding?: string };
+}
+
+const SHAPES: Shape[] = [
+  {
+    name: 'dates written 20230501 under a date header, and 2023年5月',
+    file: 'dates.csv',
+    content: () => '登记日期,统计月份,编号\n20230501,2023年5月,20230501\n20231231,2023年12月,20231231\n',
+    types: { 登记日期: 'date', 统计月份: 'date', 编号: 'integer' },
+    rows: [
+      { 登记日期: '2023-05-01', 统计月份: '2023-05-01', 编号: '20230501' },
+      { 登记日期: '2023-12-31', 统计月份: '2023-12-01', 编号: '20231231' },
+    ],
+    codes: ['dates_read'],
+  },
+  {
+    name: 'a date header over numbers that are not dates keeps them numbers',
+    file: 'notdates.csv',
+    content: () => '日期编号,名称\n12345678,甲\n87654321,乙\n',
+    types: { 日期编号: 'integer', 名称: 'string' },
+  },
+  {
+    name: 'dates in every common Chinese form',
+    file: 'cn-dates.csv',
+    content: () => '日期\n2023/5/1\n2023-05-02\n2023.05.03\n2023年5月4日\n',
+    types: { 日期: 'date' },
+    rows: ['2023-05-01', '2023-05-02', '2023-05-03', '2023-05-04'].map((d) => ({ 日期: d })),
+  },
+  {
+    name: 'numbers with units, separators and full-width digits stay text, exactly',
+    file: 'units.csv',
+    content: () => '项目,金额,比率,全角,万元\n甲,"1,234",12.5%,１２３,1.2万\n乙,"¥1,000",7%,４５６,3亿\n',
+    types: { 项目: 'string', 金额: 'string', 比率: 'string', 全角: 'string', 万元: 'string' },
+    rows: [
+      { 项目: '甲', 金额: '1,234', 比率: '12.5%', 全角: '１２３', 万元: '1.2万' },
+      { 项目: '乙', 金额: '¥1,000', 比率: '7%', 全角: '４５６', 万元: '3亿' },
+    ],
+  },
+  {
+    name: 'a column of integers with one 未填报 keeps every value as text',
+    file: 'unfilled.csv',
+    content: () => '区县,人数\n海曙区,100\n江北区,未填报\n鄞州区,300\n',
+    types: { 区县: 'string', 人数: 'string' },
+    rows: [
+      { 区县: '海曙区', 人数: '100' },
+      { 区县: '江北区', 人数: '未填报' },
+      { 区县: '鄞州区', 人数: '300' },
+    ],
+  },
+  {
+    name: 'UTF-16 with a BOM and identifiers',
+    file: 'u16.txt',
+    content: () =>
+      Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('姓名\t身份证号\r\n张三\t330203199001011234\r\n', 'utf16le'),
+      ]),
+    rows: [{ 姓名: '张三', 身份证号: '330203199001011234' }],
+  },
+  {
+    name: 'GB18030 with characters outside GBK',
+    file: 'gb18030.csv',
+    content: () => iconv.encode('姓名,地址\n䶮,𠀀村\n王芳,海曙区\n', 'gb18030'),
+    rows: [
+      { 姓名: '䶮', 地址: '𠀀村' },
+      { 姓名: '王芳', 地址: '海曙区' },
+    ],
+  },
+  {
+    name: 'Big5 named by the uploader',
+    file: 'big5.csv',
+    content: () => iconv.encode('名稱,電話\n臺北,0223456789\n', 'big5'),
+    opts: { encoding: 'big5' },
+    rows: [{ 名稱: '臺北', 電話: '0223456789' }],
+  },
+  {
+    name: 'semicolons, CRLF, no newline at the end',
+    file: 'semi.csv',
+    content: () => '代码;名称;数量\r\n0574;甲;-3\r\n0575;乙;4',
+    types: { 代码: 'string', 名称: 'string', 数量: 'integer' },
+    rows: [
+      { 代码: '0574', 名称: '甲', 数量: '-3' },
+      { 代码: '0575', 名称: '乙', 数量: '4' },
+    ],
+  },
+  {
+    name: 'trailing empty columns are dropped and said so',
+    file: 'trailing.csv',
+    content: () => '名称,数量,,\n甲,1,,\n乙,2,,\n',
+    rows: [
+      { 名称: '甲', 数量: '1' },
+      { 名称: '乙', 数量: '2' },
+    ],
+    codes: ['empty_columns'],
+  },
+  {
+    name: 'blank rows inside the table are removed and counted',
+    file: 'blank.csv',
+    content: () => '名称,数量\n甲,1\n,\n乙,2\n',
+    rows: [
+      { 名称: '甲', 数量: '1' },
+      { 名称: '乙', 数量: '2' },
+    ],
+    codes: ['blank_rows'],
+  },
+  {
+    name: 'booleans, exponents and negative decimals',
+    file: 'typed.csv',
+    content: () => '有效,数值\ntrue,1e3\nFALSE,-0.25\n',
+    types: { 有效: 'boolean', 数值: 'number' },
+    rows: [
+      { 有效: true, 数值: 1000 },
+      { 有效: false, 数值: -0.25 },
+    ],
+  },
+  {
+    name: 'datetimes written the Chinese way',
+    file: 'cn-times.csv',
+    content: () => '登记时间\n2023年5月1日 08:30\n2023/5/2 17:00:05\n',
+    types: { 登记时间: 'datetime' },
+    rows: [{ 登记时间: '2023-05-01 08:30:00' }, { 登记时间: '2023-05-02 17:00:05' }],
+  },
+  {
+    name: 'times of day in a CSV stay as written',
+    file: 'times.csv',
+    content: () => '班次,开始\n早,08:30\n晚,17:00\n',
+    rows: [
+      { 班次: '早', 开始: '08:30' },
+      { 班次: '晚', 开始: '17:00' },
+    ],
+  },
+  {
+    name: 'an apostrophe before plain text is part of the text',
+    file: 'apostrophe.csv',
+    content: () => "名称,备注\n甲,'普通\n乙,'-5\n",
+    rows: [
+      { 名称: '甲', 备注: "'普通" },
+      { 名称: '乙', 备注: "'-5" },
+    ],
+  },
+  {
+    name: 'a header without rows fails',
+    file: 'header-only.csv',
+    content: () => '身份证号,姓名\n',
+    fails: 'no_rows',
+  },
+  {
+    name: 'a wide table of 300 columns',
+    file: 'wide.csv',
+    content: () =>
+      [
+        Array.from({ length: 300 }, (_, i) => `列${i + 1}`).join(','),
+        Array.from({ length: 300 }, (_, i) => String(i)).join(','),
+        Array.from({ length: 300 }, (_, i) => String(i * 2)).join(','),
+      ].join('\n') + '\n',
+  },
+];
+
+describe('corpus of messy files', () => {
+  for (const shape of SHAPES)
+    test(shape.name, async () => {
+      if (shape.fails) {
+        assert.equal((await failure(shape.file, shape.content(), shape.opts)).code, shape.fails);
+        return;
+      }
+      const { report, rows } = await run(shape.file, shape.content(), shape.opts);
+      if (shape.types) assert.deepEqual(types(report), shape.types);
+      if (shape.rows) assert.deepEqual(rows, shape.rows);
+      assert.equal(report.rows, rows.length);
+      for (const code of shape.codes ?? [])
+        assert.ok(codes(report).includes(code), `${code} in ${codes(report)}`);
+      // Nothing is changed without a word: a file expected exactly has no warnings.
+      if (!shape.codes)
+        assert.deepEqual(
+          report.problems
+            .filter(
+              (p) => p.severity !== 'info' || !['encoding_converted', 'identifier_columns'].includes(p.code),
+            )
+            .map((p) => p.code),
+          [],
+        );
+    });
+});

@@ -117,10 +117,11 @@ describe('ingest', () => {
 
   test('XLSX: a chosen sheet by name or position; an unknown sheet fails naming the sheets', async () => {
     const book = await mergedHeaderXlsx(true);
-    // The first sheet is a note, not a table: the report says which other sheets there are.
-    const first = await failure('book.xlsx', book);
-    assert.equal(first.code, 'no_rows');
-    assert.ok(first.problems.some((p) => (p as { code: string }).code === 'other_sheets'));
+    // The first sheet is a note (说明), not a table: the next one is taken, and the report says so.
+    const first = await run('book.xlsx', book);
+    assert.equal(first.report.sheet, '机构名录');
+    assert.equal(first.report.rows, 4);
+    assert.match(first.report.problems.find((p) => p.code === 'other_sheets')!.message.zh, /说明/);
     assert.equal((await run('book.xlsx', book, { sheet: '机构名录' })).report.rows, 4);
     assert.equal((await run('book.xlsx', book, { sheet: '2' })).report.sheet, '机构名录');
     const err = await failure('book.xlsx', book, { sheet: '不存在' });

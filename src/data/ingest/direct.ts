@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, rows } from './duck.ts';
 import { countLines } from './text.ts';
 import {
+  DATE_FORMS,
   convert,
   fails,
   formulaQuoted,
@@ -42,6 +43,9 @@ function checked(col: TypedColumn, quoted: boolean): string {
     case 'integer':
     case 'number':
       return `CASE WHEN ${x} IS NULL THEN NULL WHEN ${fails(col.type, x)} THEN ${refuse} ELSE ${convert(col)} END`;
+    // Dates written another way are counted for the report by the careful path.
+    case 'date':
+      return `CASE WHEN ${x} IS NULL THEN NULL WHEN ${DATE_FORMS.compact(`trim(${x})`)} OR ${DATE_FORMS.month(`trim(${x})`)} THEN ${refuse} ELSE coalesce(${convert(col)}, ${refuse}) END`;
     // These conversions give a value exactly when the rules accept it: one evaluation does both.
     default:
       return `CASE WHEN ${x} IS NULL THEN NULL ELSE coalesce(${convert(col)}, ${refuse}) END`;

@@ -68,3 +68,20 @@ export function isIdentifierHeader(name: string): boolean {
   const w = ` ${words(name)} `;
   return latin.some((h) => w.includes(` ${h} `));
 }
+
+/**
+ * Column headers that name dates: a column of eight-digit numbers under one (登记日期: 20230501)
+ * is read as dates, and reported.
+ */
+export const DATE_HEADERS: readonly string[] = ['日期', '时间', '生日', '出生年月', '年月日', 'date', 'day'];
+
+const dateLatin = DATE_HEADERS.filter((h) => /^[a-z ]+$/i.test(h));
+const dateChinese = DATE_HEADERS.filter((h) => !/^[a-z ]+$/i.test(h));
+
+/** True when a column's header says it holds dates. */
+export function isDateHeader(name: string): boolean {
+  const compact = name.replace(/\s+/g, '');
+  if (dateChinese.some((h) => compact.includes(h))) return true;
+  const w = ` ${words(name)} `;
+  return dateLatin.some((h) => w.includes(` ${h} `));
+}

@@ -4,7 +4,7 @@ import { SQL_TYPE, fieldTypeOf, ident, literal, rows } from './duck.ts';
 import { TOTAL_PATTERN, type FooterRow } from './sniff.ts';
 import { FORMULA_PATTERN, cell } from '../values.ts';
 import { countLines } from './text.ts';
-import { isIdentifierHeader } from './identifiers.ts';
+import { isDateHeader, isIdentifierHeader } from './identifiers.ts';
 
 /**
  * DuckDB does the heavy lifting: the CSV is parsed once, in parallel, into a Parquet file of text
@@ -379,20 +379,21 @@ export interface TypedColumn extends StagedColumn {
 }
 
 /**
- * Text cells the stored value differs from, counted per column for the report: spaces around the
- * value, which it is stored without (a filter on 海曙区 must find " 海曙区 "), and, in a CSV, the
- * `'` written before a formula for spreadsheets.
+ * Cells the stored value differs from, counted per column for the report: spaces around a text,
+ * which it is stored without (a filter on 海曙区 must find " 海曙区 "); in a CSV, the `'` written
+ * before a formula for spreadsheets; dates written 20230501 or 2023年5月 (stored 2023-05-01).
  */
 export async function textChanges(
   c: DuckDBConnection,
   columns: TypedColumn[],
   from: string,
   quoted: boolean,
-): Promise<{ trimmed: { name: string; count: number }[]; quoted: { name: string; count: number }[] }> {
-  const text = columns.filter((col) => col.type === 'string');
-  const out = {
-    trimmed: [] as { name: string; count: number }[],
-    quoted: [] as { name: string; count: number }[],
+): Promise<Record<'trimmed' | 'quoted' | 'dates', { name: string; count: number }[]>> {
+  const text = columns.filter((col) => col.type === 'string' || col.type === 'date');
+  const out: Record<'trimmed' | 'quoted' | 'dates', { name: string; count: number }[]> = {
+    trimmed: [],
+    quoted: [],
+    dates: [],
   };
   for (let start = 0; start < text.length; start += 100) {
     const slice = text.slice(start, start + 100);
@@ -401,6 +402,10 @@ export async function textChanges(
       `SELECT ${slice
         .flatMap((col, k) => {
           const x = ident(col.stage);
+          if (col.type === 'date')
+            return [
+              `count(*) FILTER (WHERE ${DATE_FORMS.compact(`trim(${x})`)} OR ${DATE_FORMS.month(`trim(${x})`)}) AS d${k}`,
+            ];
           return [
             `count(*) FILTER (WHERE starts_with(${x}, ' ') OR ends_with(${x}, ' ')) AS t${k}`,
             ...(quoted ? [`count(*) FILTER (WHERE ${formulaQuoted(`trim(${x})`)}) AS q${k}`] : []),
@@ -409,7 +414,8 @@ export async function textChanges(
         .join(', ')} FROM ${from}`,
     );
     slice.forEach((col, k) => {
-      if (Number(r[`t${k}`])) out.trimmed.push({ name: col.name, count: Number(r[`t${k}`]) });
+      if (Number(r[`t${k}`] ?? 0)) out.trimmed.push({ name: col.name, count: Number(r[`t${k}`]) });
+      if (Number(r[`d${k}`] ?? 0)) out.dates.push({ name: col.name, count: Number(r[`d${k}`]) });
       if (Number(r[`q${k}`] ?? 0)) out.quoted.push({ name: col.name, count: Number(r[`q${k}`]) });
     });
   }
@@ -428,7 +434,8 @@ const ORDER: FieldType[] = ['boolean', 'integer', 'number', 'date', 'datetime', 
 // (邮编 010000, 区号 0574) is part of a code: both stay text.
 const INTEGER = literal('-?(0|[1-9][0-9]{0,14})');
 const DECIMAL = literal('-?((0|[1-9][0-9]*)(\\.[0-9]+)?|\\.[0-9]+)([eE][-+]?[0-9]+)?');
-const CN_DATE = literal('%Y年%m月%d日');
+// 2023年5月 is a month: read as its first day, and reported (see DATE_FORMS).
+const CN_DATE = fmtList(['%Y年%m月%d日', '%Y年%m月']);
 const CN_TIMES = fmtList([
   '%Y年%m月%d日 %H:%M:%S',
   '%Y年%m月%d日 %H:%M',
@@ -440,8 +447,18 @@ const CN_TIMES = fmtList([
 // DATE cast would drop a time of day, so a date is also short. CASE evaluates its branches
 // lazily, so the slower parsers see only what the fast cast refused.
 const YEAR_FIRST = `'[0-9][0-9][0-9][0-9][-/.]*'`;
+// 20230501: eight digits are a date only where the column is a date already (an integer column
+// comes first in ORDER, and becomes a date only when its header says so, see proposeTypes).
+const COMPACT_DATE = `'[12][0-9][0-9][0-9][01][0-9][0-3][0-9]'`;
 const asDate = (v: string) =>
-  `CASE WHEN strlen(${v}) BETWEEN 8 AND 10 AND ${v} GLOB ${YEAR_FIRST} THEN coalesce(TRY_CAST(${v} AS DATE), TRY_CAST(replace(${v}, '.', '-') AS DATE)) END`;
+  `CASE WHEN strlen(${v}) BETWEEN 8 AND 10 AND ${v} GLOB ${YEAR_FIRST} THEN coalesce(TRY_CAST(${v} AS DATE), TRY_CAST(replace(${v}, '.', '-') AS DATE))
+     WHEN strlen(${v}) = 8 AND ${v} GLOB ${COMPACT_DATE} THEN CAST(try_strptime(${v}, '%Y%m%d') AS DATE) END`;
+
+/** Date forms that are read as dates but written differently: counted per column for the report. */
+export const DATE_FORMS = {
+  compact: (v: string) => `(strlen(${v}) = 8 AND ${v} GLOB ${COMPACT_DATE})`,
+  month: (v: string) => `regexp_full_match(${v}, '[0-9]{4}年[0-9]{1,2}月')`,
+};
 const asTimestamp = (v: string) =>
   `CASE WHEN strlen(${v}) BETWEEN 8 AND 32 AND ${v} GLOB ${YEAR_FIRST} THEN TRY_CAST(replace(${v}, '/', '-') AS TIMESTAMP) END`;
 
@@ -590,6 +607,20 @@ export async function proposeTypes(
     const proposal = out.get(col.stage)!;
     if (proposal.type !== 'string' && isIdentifierHeader(col.name))
       out.set(col.stage, { type: 'string', present: proposal.present, identifier: true });
+  }
+  // A column of integers under a date header (登记日期: 20230501) is a date when every value is one.
+  const dated = columns.filter((col) => out.get(col.stage)!.type === 'integer' && isDateHeader(col.name));
+  if (dated.length) {
+    const checked = await sliced(
+      c,
+      dated,
+      (v, _col, k) => [`count(*) FILTER (WHERE ${present(v)} AND ${fails('date', v)}) AS f_${k}`],
+      sample,
+      header,
+    );
+    dated.forEach((col, k) => {
+      if (Number(checked.perColumn[k].f) === 0) out.set(col.stage, { ...out.get(col.stage)!, type: 'date' });
+    });
   }
   return out;
 }

@@ -344,6 +344,16 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
             { count: total(changed.trimmed), columns: names(changed.trimmed) },
           ),
         );
+      if (changed.dates.length)
+        problems.push(
+          problem(
+            'dates_read',
+            'info',
+            `有 ${total(changed.dates)} 个日期写作 20230501 或 2023年5月，已按日期保存为 2023-05-01（只有年月的取当月 1 日；列：${names(changed.dates).join('、')}）`,
+            `${total(changed.dates)} dates written as 20230501 or 2023年5月 were stored as dates, 2023-05-01 (a month alone as its first day; columns: ${names(changed.dates).join(', ')})`,
+            { count: total(changed.dates), columns: names(changed.dates) },
+          ),
+        );
       if (changed.quoted.length)
         problems.push(
           problem(

@@ -120,6 +120,10 @@ function cellText(v: unknown, fmt: string, errors: FormulaErrors): string {
   return String(v);
 }
 
+/** Sheets that explain a workbook rather than hold its table (说明 first is common): passed over when no sheet is named. */
+const NOTES_SHEET =
+  /^(填表|编制|数据|指标)?(说明|注释|备注|附注|封面|目录|使用说明|readme|notes?|instructions?|about|cover|contents)$/i;
+
 export async function xlsxToCsv(
   file: string,
   tmpDir: string,
@@ -132,7 +136,8 @@ export async function xlsxToCsv(
   const chosen = wanted
     ? (parts.sheets.find((s) => s.name === wanted) ??
       (/^\d+$/.test(wanted) ? parts.sheets[Number(wanted) - 1] : undefined))
-    : parts.sheets[0];
+    : (parts.sheets.find((s) => !NOTES_SHEET.test(s.name.trim())) ?? parts.sheets[0]);
+  const skipped = wanted ? [] : parts.sheets.slice(0, parts.sheets.indexOf(chosen!)).map((s) => s.name);
   if (!chosen)
     throw new IngestError('unknown_sheet', {
       zh: `没有名为“${wanted}”的工作表（有：${parts.sheets.map((s) => s.name).join('、')}）`,
@@ -239,12 +244,19 @@ export async function xlsxToCsv(
     );
   if (parts.sheets.length > 1 && !wanted)
     problems.push(
-      problem(
-        'other_sheets',
-        'info',
-        `工作簿有 ${parts.sheets.length} 个工作表，只导入了第一个“${chosen.name}”`,
-        `The workbook has ${parts.sheets.length} sheets; only the first, "${chosen.name}", was imported`,
-      ),
+      skipped.length
+        ? problem(
+            'other_sheets',
+            'info',
+            `工作簿有 ${parts.sheets.length} 个工作表；“${skipped.join('、')}”是说明，不是数据表，导入了“${chosen.name}”`,
+            `The workbook has ${parts.sheets.length} sheets; "${skipped.join('", "')}" holds notes, not a table, and "${chosen.name}" was imported`,
+          )
+        : problem(
+            'other_sheets',
+            'info',
+            `工作簿有 ${parts.sheets.length} 个工作表，只导入了第一个“${chosen.name}”`,
+            `The workbook has ${parts.sheets.length} sheets; only the first, "${chosen.name}", was imported`,
+          ),
     );
   return { file: out, sheet: chosen.name, sheets: parts.sheets.map((s) => s.name), mergedLines, problems };
 }
