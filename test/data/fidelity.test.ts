@@ -403,6 +403,37 @@ const SHAPES: Shape[] = [
     ],
   },
   {
+    name: 'wrapped JSON: the array inside the envelope is the table, named in the report',
+    file: 'api.json',
+    content: () =>
+      JSON.stringify({
+        code: 0,
+        msg: 'ok',
+        data: {
+          total: 2,
+          fields: [{ name: 'id' }],
+          list: [
+            { id: 1, 名称: '甲\n乙' },
+            { id: 2, 名称: '丙' },
+            { id: 3, 名称: null },
+          ],
+        },
+      }).replace('"id":1,', '"id":6222021234567890123456,'),
+    types: { id: 'string', 名称: 'string' },
+    rows: [
+      { id: '6222021234567890123456', 名称: '甲\n乙' },
+      { id: '2', 名称: '丙' },
+      { id: '3', 名称: null },
+    ],
+    codes: ['wrapped_json'],
+  },
+  {
+    name: 'a single JSON object without an array is a one-row table',
+    file: 'one.json',
+    content: () => '{"名称":"甲","数量":1}',
+    rows: [{ 名称: '甲', 数量: '1' }],
+  },
+  {
     name: 'a header without rows fails',
     file: 'header-only.csv',
     content: () => '身份证号,姓名\n',

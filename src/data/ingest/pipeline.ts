@@ -23,6 +23,7 @@ import { loadDirect } from './direct.ts';
 import { cleanNames, detectLayout, footerRows, renamedProblem, tooManyColumns } from './sniff.ts';
 import { asUtf8, readHead, sampleText, tailText } from './text.ts';
 import { xlsxToCsv } from './xlsx.ts';
+import { unwrapJson } from './wrapped.ts';
 
 export type SourceFormat = IngestReport['format'];
 
@@ -137,7 +138,21 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
       problems.push(...text.problems);
       report.encoding = text.encoding;
       progress(0.2, 'loading');
-      const json = await stageJson(c, text.file, format, opts.limits.maxColumns);
+      // One object holding the table in an array (an API's envelope): the array is the table.
+      const wrapped =
+        format === 'json' && firstChar(await readHead(text.file, 64)) === '{'
+          ? await unwrapJson(c, text.file, opts.tmpDir)
+          : null;
+      if (wrapped) {
+        temporary.push(wrapped.file);
+        problems.push(...wrapped.problems);
+      }
+      const json = await stageJson(
+        c,
+        wrapped?.file ?? text.file,
+        wrapped ? 'ndjson' : format,
+        opts.limits.maxColumns,
+      );
       const { names, invented, renamed } = cleanNames(json.names, RESERVED_NAMES);
       problems.push(...renamedProblem(renamed));
       staged = names.map((name, i) => ({ stage: `c${i + 1}`, name, invented: invented[i] }));
