@@ -24,6 +24,7 @@ import { cleanNames, detectLayout, footerRows, renamedProblem, tooManyColumns } 
 import { asUtf8, readHead, sampleText, tailText } from './text.ts';
 import { xlsxToCsv } from './xlsx.ts';
 import { unwrapJson } from './wrapped.ts';
+import { numberProposals } from './numbers.ts';
 
 export type SourceFormat = IngestReport['format'];
 
@@ -401,6 +402,7 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
       exclude,
     );
     progress(0.8, 'profiling');
+    problems.push(...(await numberProposals(c, `read_parquet(${literal(parquetFile)})`, typed)));
     const stats = await profile(c, `read_parquet(${literal(parquetFile)})`, [], typed, written);
     if (stats.rows === 0)
       throw new IngestError('no_rows', {
