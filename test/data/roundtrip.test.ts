@@ -13,14 +13,14 @@ import { dataWorker, ingest, publishedDistribution } from './helpers.ts';
 
 const MESSY =
   [
-    '身份证号,姓名,电话,邮编,余额,比率,登记日期,登记时间,有效,备注',
-    '330203199001011234,张三,+86 574 8708 5588,010000,-5,12.5,2023-05-01,2023-05-01 08:30:00,true,"=HYPERLINK(""http://evil"",""点我"")"',
+    '身份证号,姓名,电话,邮编,余额,比率,登记日期,登记时间,有效,备注,零点',
+    '330203199001011234,张三,+86 574 8708 5588,010000,-5,12.5,2023-05-01,2023-05-01 08:30:00,true,"=HYPERLINK(""http://evil"",""点我"")",2023-01-01 00:00:00',
     '330203199001011260,李四,0574-87016888,315000,1200,-0.25,2023-05-02,2023-05-02 17:00:00,false,"第一行',
-    '第二行，含""引号""和,逗号"',
-    "33020319900101126X,王五,-,315100,,,,,,''=已经加过引号",
-    '330203199001011261,赵六,+8613800138000,315200,0,0.5,2024-02-29,2024-02-29 23:59:59,true,@SUM(A1)',
-    "330203199001011262,钱七,13900139000,315300,7,1e-3,1999-12-31,1999-12-31 00:00:01,false,'普通文字",
-    '330203199001011263,孙八,12345,315400,8,3.5,2000-01-01,2000-01-01 12:00:00,true,-减号开头的文字',
+    '第二行，含""引号""和,逗号",2023-01-01 00:00:00',
+    "33020319900101126X,王五,-,315100,,,,,,''=已经加过引号,2023-01-01 00:00:00",
+    '330203199001011261,赵六,+8613800138000,315200,0,0.5,2024-02-29,2024-02-29 23:59:59,true,@SUM(A1),2023-01-01 00:00:00',
+    "330203199001011262,钱七,13900139000,315300,7,1e-3,1999-12-31,1999-12-31 00:00:01,false,'普通文字,2023-01-01 00:00:00",
+    '330203199001011263,孙八,12345,315400,8,3.5,2000-01-01,2000-01-01 12:00:00,true,-减号开头的文字,2023-01-01 00:00:00',
   ].join('\r\n') + '\r\n';
 
 describe('downloads round-trip exactly', () => {
@@ -74,6 +74,7 @@ describe('downloads round-trip exactly', () => {
       登记时间: '2023-05-01 08:30:00',
       有效: true,
       备注: '=HYPERLINK("http://evil","点我")',
+      零点: '2023-01-01 00:00:00',
     });
     assert.equal(records[1].备注, '第一行\r\n第二行，含"引号"和,逗号');
     assert.equal(records[2].电话, '-', 'a placeholder in a text column is text');
@@ -84,12 +85,20 @@ describe('downloads round-trip exactly', () => {
 
   test('CSV quotes only what a spreadsheet would run; JSON is the rows', async () => {
     const csv = (await download('csv')).toString('utf8');
-    assert.match(csv, /,"'=HYPERLINK\(""http:\/\/evil"",""点我""\)"\r\n/);
+    assert.match(csv, /,"'=HYPERLINK\(""http:\/\/evil"",""点我""\)",2023-01-01 00:00:00\r\n/);
     assert.match(csv, /,\+86 574 8708 5588,010000,-5,12.5,/, 'phone numbers and negative numbers exact');
-    assert.match(csv, /,''=已经加过引号\r\n/, 'a quote before a formula is kept by a second one');
-    assert.match(csv, /,'@SUM\(A1\)\r\n/);
-    assert.match(csv, /,'普通文字\r\n/, 'an apostrophe before text is text');
-    assert.match(csv, /,'-减号开头的文字\r\n/, 'a dash before words would be run (and fail) as a formula');
+    assert.match(
+      csv,
+      /,''=已经加过引号,2023-01-01 00:00:00\r\n/,
+      'a quote before a formula is kept by a second one',
+    );
+    assert.match(csv, /,'@SUM\(A1\),2023-01-01 00:00:00\r\n/);
+    assert.match(csv, /,'普通文字,2023-01-01 00:00:00\r\n/, 'an apostrophe before text is text');
+    assert.match(
+      csv,
+      /,'-减号开头的文字,2023-01-01 00:00:00\r\n/,
+      'a dash before words would be run (and fail) as a formula',
+    );
     assert.deepEqual(JSON.parse((await download('json')).toString('utf8')), records);
   });
 

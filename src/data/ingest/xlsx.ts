@@ -49,7 +49,9 @@ function dateText(raw: Date, fmt: string): string {
   const clock = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
   // A time of day alone is serial 0.x, which exceljs dates on Excel's day zero (1899-12-30).
   if (timeOnly(fmt) || (day === '1899-12-30' && clock !== '00:00:00')) return clock;
-  return d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds() ? `${day} ${clock}` : day;
+  // A format with a clock shows it at midnight too: a column of timestamps stays one.
+  const showsTime = /[hs]/.test(fmt.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '').toLowerCase());
+  return showsTime || d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds() ? `${day} ${clock}` : day;
 }
 
 /**
