@@ -236,7 +236,8 @@ async function accountForLines(
   scan: { n: number; rejected: { line: number; type: string; text: string }[] },
 ): Promise<void> {
   const width = plan.columns.length;
-  if (width < 2) return;
+  // A sheet converted to CSV here has no quote left open: a cell's line breaks are the cell's.
+  if (width < 2 || !plan.quoted) return;
   for (const r of scan.rejected) {
     const lines = recordText(r.text).split('\n').length;
     const rowLike = rowLikeLines(r.text, plan.delimiter, width);
