@@ -458,7 +458,8 @@ const asDate = (v: string) =>
 /** Date forms that are read as dates but written differently: counted per column for the report. */
 export const DATE_FORMS = {
   compact: (v: string) => `(strlen(${v}) = 8 AND ${v} GLOB ${COMPACT_DATE})`,
-  month: (v: string) => `regexp_full_match(${v}, '[0-9]{4}年[0-9]{1,2}月')`,
+  month: (v: string) =>
+    `(CASE WHEN contains(${v}, '年') THEN regexp_full_match(${v}, '[0-9]{4}年[0-9]{1,2}月') ELSE false END)`,
 };
 const asTimestamp = (v: string) =>
   `CASE WHEN strlen(${v}) BETWEEN 8 AND 32 AND ${v} GLOB ${YEAR_FIRST} THEN TRY_CAST(replace(${v}, '/', '-') AS TIMESTAMP) END`;
@@ -785,7 +786,8 @@ export async function totalRowTexts(
  */
 export const formulaQuoted = (v: string) => {
   const rest = `ltrim(${v}, '''')`;
-  return `(starts_with(${v}, '''') AND (regexp_matches(${rest}, ${literal(FORMULA_PATTERN.start)}) OR (regexp_matches(${rest}, ${literal(FORMULA_PATTERN.sign)}) AND NOT regexp_matches(${rest}, ${literal(FORMULA_PATTERN.plain)}))))`;
+  // CASE keeps the regular expressions away from the values without a leading ' (nearly all).
+  return `(CASE WHEN starts_with(${v}, '''') THEN regexp_matches(${rest}, ${literal(FORMULA_PATTERN.start)}) OR (regexp_matches(${rest}, ${literal(FORMULA_PATTERN.sign)}) AND NOT regexp_matches(${rest}, ${literal(FORMULA_PATTERN.plain)})) ELSE false END)`;
 };
 
 /**
