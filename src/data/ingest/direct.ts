@@ -107,7 +107,10 @@ export async function loadDirect(
   const total = lead3.some((t) => t.type === 'string')
     ? [
         totalRow(
-          lead3.map((t) => (t.type === 'string' ? ident(t.name) : `CAST(${ident(t.name)} AS VARCHAR)`)),
+          // A number or date is never a label, but a present one is the row's first cell.
+          lead3.map((t) =>
+            t.type === 'string' ? ident(t.name) : `CASE WHEN ${ident(t.name)} IS NOT NULL THEN '' END`,
+          ),
         ),
       ]
     : [];

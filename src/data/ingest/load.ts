@@ -474,7 +474,7 @@ export function fails(type: FieldType, v: string): string {
     // A double holds 15 significant digits exactly: more (a 16-digit card number, 0.1 written
     // out to 17 places) would come back changed, so such a column stays text.
     case 'number':
-      return `CASE WHEN regexp_full_match(${v}, ${DECIMAL}) THEN strlen(ltrim(replace(regexp_extract(${v}, '^-?([0-9.]*)', 1), '.', ''), '0')) > 15 OR NOT isfinite(TRY_CAST(${v} AS DOUBLE)) ELSE true END`;
+      return `CASE WHEN regexp_full_match(${v}, ${DECIMAL}) THEN (strlen(${v}) > 15 AND strlen(ltrim(replace(regexp_extract(${v}, '^-?([0-9.]*)', 1), '.', ''), '0')) > 15) OR NOT isfinite(TRY_CAST(${v} AS DOUBLE)) ELSE true END`;
     case 'date':
       return `CASE WHEN ${asDate(v)} IS NOT NULL THEN false WHEN contains(${v}, '年') THEN try_strptime(${v}, ${CN_DATE}) IS NULL ELSE true END`;
     case 'datetime':
@@ -491,8 +491,11 @@ const formulaErrors = FORMULA_ERRORS.map(literal).join(', ');
  * SQL that is true for a total or subtotal row (合计, 小计, 全市 …): the first non-empty of the
  * first three cells, whitespace removed, is a total's label. `cells` are text expressions.
  */
-export const totalRow = (cells: string[]) =>
-  `coalesce(regexp_full_match(regexp_replace(coalesce(${cells.slice(0, 3).join(', ')}), '\\s+', '', 'g'), ${literal(`(?i)${TOTAL_PATTERN}`)}), false)`;
+export const totalRow = (cells: string[]) => {
+  const first = `coalesce(${cells.slice(0, 3).join(', ')})`;
+  // Labels are short and hold one of a few characters: the regular expressions see only those cells.
+  return `(CASE WHEN strlen(${first}) BETWEEN 2 AND 40 AND (contains(${first}, '计') OR contains(${first}, '全') OR contains(${first}, '总') OR ${first} ILIKE '%total%' OR ${first} ILIKE '%sum%') THEN coalesce(regexp_full_match(regexp_replace(${first}, '\\s+', '', 'g'), ${literal(`(?i)${TOTAL_PATTERN}`)}), false) ELSE false END)`;
+};
 
 export interface SkippedRows {
   blank: string;

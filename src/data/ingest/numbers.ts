@@ -29,7 +29,7 @@ const FORMS: { key: string; zh: string; en: string; pattern: string }[] = [
 ];
 const PLAIN = '-?((0|[1-9][0-9]*)(\\.[0-9]+)?|\\.[0-9]+)([eE][-+]?[0-9]+)?';
 /** Rows looked at: a proposal, not a change, needs no more. */
-const SAMPLE = 100_000;
+const SAMPLE = 10_000;
 
 export async function numberProposals(
   c: DuckDBConnection,

@@ -248,7 +248,8 @@ export const tooManyColumns = (found: number, max: number) =>
 /**
  * Labels of a total or subtotal row, wherever it sits (合计 at the foot, 全市 at the top, 小计 in
  * the middle): such a row repeats the data it sums, so every sum over the table would count twice.
- * Matched against the first non-empty of the first three cells, spaces removed.
+ * Matched against the first non-empty of the first three cells, spaces removed. Each holds 计, 全,
+ * 总, total or sum, which `totalRow` (load.ts) tests first to keep the pattern off ordinary cells.
  */
 export const TOTAL_WORDS = [
   '合计',
