@@ -6,7 +6,7 @@ import { openData, type DataView, type DataReader } from './access.ts';
 import { readEngine } from './engine.ts';
 import { ident } from './ingest/duck.ts';
 import { countUse } from './usage.ts';
-import { cell, type Cell, type Column } from './values.ts';
+import { cell, defuse, type Cell, type Column } from './values.ts';
 
 /**
  * Downloads of the current or any earlier version, streamed from DuckDB chunk by chunk so a
@@ -48,11 +48,6 @@ async function* rowsOf(ctx: Context, view: DataView): AsyncGenerator<unknown[][]
   }
 }
 
-/** Excel runs a cell that starts with = + - @ (or tab, CR) as a formula; a leading ' makes it text (OWASP). */
-export function defuse(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
 function csvField(v: Cell, col: Column): string {
   if (v === null) return '';
   const text = col.type === 'string' ? defuse(String(v)) : String(v);
@@ -84,13 +79,15 @@ async function* json(ctx: Context, view: DataView): AsyncGenerator<string> {
 }
 
 // Characters XML 1.0 cannot carry at all are dropped rather than producing a broken document.
+// A carriage return is written as a reference, which XML parsers keep (a raw one becomes a line feed).
 const xmlText = (s: string) =>
   s
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+    .replace(/"/g, '&quot;')
+    .replace(/\r/g, '&#13;');
 
 async function* xml(ctx: Context, view: DataView): AsyncGenerator<string> {
   yield `<?xml version="1.0" encoding="UTF-8"?>\n<dataset title="${xmlText(view.dataset.title)}" distribution="${view.distribution.id}" version="${view.version.number}">\n`;
@@ -121,28 +118,90 @@ const TEXT_FORMATS = {
   xml: { contentType: 'application/xml; charset=utf-8', serialise: xml },
 };
 
-function xlsx(ctx: Context, view: DataView): Readable {
+/** The most characters an Excel cell holds. */
+export const XLSX_MAX_CELL = 32_767;
+/** Excel's numbers hold 15 significant digits: a longer integer is written as text, exactly. */
+const EXCEL_DIGITS = 1e15;
+
+const XLSX_FORMATS: Partial<Record<Column['type'], string>> = {
+  date: 'yyyy-mm-dd',
+  datetime: 'yyyy-mm-dd hh:mm:ss',
+};
+
+/**
+ * Text as a spreadsheet's XML carries it (OOXML ST_Xstring): characters XML cannot hold or would
+ * change on reading (a carriage return becomes a line feed) are written `_xHHHH_`, as Excel
+ * writes them, and a literal `_xHHHH_` is protected by escaping its underscore.
+ */
+export const xlsxText = (text: string) =>
+  text
+    .replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1')
+    .replace(
+      /[\u0000-\u0008\u000B-\u001F]/g,
+      (ch) => `_x${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`,
+    );
+
+/** A cell for Excel: dates as date cells, long integers and identifiers as text, the rest as typed. */
+function xlsxCell(value: unknown, col: Column): ExcelJS.CellValue {
+  if ((col.type === 'date' || col.type === 'datetime') && value instanceof Date) return value;
+  const v = cell(value, col.type);
+  if (col.type === 'integer' && typeof v === 'number' && Math.abs(v) >= EXCEL_DIGITS) return String(v);
+  return typeof v === 'string' ? xlsxText(v) : v;
+}
+
+/**
+ * An Excel cell holds at most 32,767 characters, and a longer text would be cut by Excel without
+ * a word: such a table is refused before anything is sent, pointing to the formats that hold it.
+ */
+async function refuseLongText(ctx: Context, view: DataView): Promise<void> {
+  const text = view.columns.filter((col) => col.type === 'string');
+  if (!text.length) return;
+  const c = await (await readEngine(ctx)).connect();
+  try {
+    const r = await c.runAndReadAll(
+      `SELECT ${text.map((col, i) => `max(length(${ident(col.name)})) AS m${i}`).join(', ')} FROM ${view.from}`,
+      view.params as never,
+    );
+    const [longest] = r.getRowObjectsJS() as Record<string, bigint | null>[];
+    const i = text.findIndex((_, i) => Number(longest[`m${i}`] ?? 0) > XLSX_MAX_CELL);
+    if (i !== -1)
+      throw new DomainError('invalid', 'text_too_long_for_xlsx', {
+        zh: `列“${text[i].name}”中有 ${Number(longest[`m${i}`])} 个字符的单元格，超过 Excel 单元格上限 ${XLSX_MAX_CELL} 个字符；为免截断，请下载 CSV 或 JSON`,
+        en: `Column "${text[i].name}" has a cell of ${Number(longest[`m${i}`])} characters, more than the ${XLSX_MAX_CELL} an Excel cell holds; to keep it whole, download CSV or JSON`,
+      });
+  } finally {
+    c.closeSync();
+  }
+}
+
+async function xlsx(ctx: Context, view: DataView): Promise<Readable> {
   if ((view.version.rowCount ?? 0) > XLSX_MAX_ROWS)
     throw new DomainError('invalid', 'too_many_rows_for_xlsx', {
       zh: `数据有 ${view.version.rowCount} 行，超过 Excel 单表上限，请下载 CSV`,
       en: `The data has ${view.version.rowCount} rows, more than an Excel sheet holds; download CSV instead`,
     });
+  await refuseLongText(ctx, view);
   const out = new PassThrough();
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
-    useStyles: false,
+    // Styles carry the date formats: a date cell is a number to Excel until formatted.
+    useStyles: true,
     useSharedStrings: false,
   });
   const sheet = book.addWorksheet(
     view.distribution.title.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'data',
   );
+  sheet.columns = view.columns.map((col) => ({
+    key: col.name,
+    ...(XLSX_FORMATS[col.type] && { style: { numFmt: XLSX_FORMATS[col.type] } }),
+  }));
   void (async () => {
     try {
       sheet.addRow(view.columns.map((c) => c.name)).commit();
       for await (const batch of rowsOf(ctx, view)) {
         for (const r of batch) {
           // Typed cells: numbers stay numbers; text is written as text, which Excel never evaluates.
-          sheet.addRow(view.columns.map((col, i) => cell(r[i], col.type))).commit();
+          sheet.addRow(view.columns.map((col, i) => xlsxCell(r[i], col))).commit();
         }
         if (out.writableNeedDrain) await new Promise((resolve) => out.once('drain', resolve));
       }
@@ -250,7 +309,7 @@ export async function downloadDistribution(
       result = {
         filename: downloadName(view, 'xlsx'),
         contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        body: xlsx(ctx, view),
+        body: await xlsx(ctx, view),
       };
       break;
     case 'csvw': {

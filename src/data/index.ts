@@ -24,7 +24,6 @@ export { previewDistribution, type Preview } from './preview.ts';
 export {
   downloadDistribution,
   csvwMetadata,
-  defuse,
   DOWNLOAD_FORMATS,
   type DownloadFormat,
   type Download,
@@ -39,4 +38,5 @@ export { ingestFile, detectFormat, type IngestOptions, type IngestOutput } from 
 export { isPublicAddress } from './fetch.ts';
 export type { DataVersion, VersionSource, VersionState } from './versions.ts';
 export type { IngestReport, ColumnProfile, Problem, FieldType, VersionChanges } from './report.ts';
+export { defuse, undefuse, evaluatesAsFormula } from './values.ts';
 export type { Column, Cell } from './values.ts';

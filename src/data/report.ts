@@ -17,6 +17,20 @@ export interface Problem {
   count?: number;
   /** The text of a removed row, for title and total rows. */
   text?: string;
+  /** The columns the problem is about. */
+  columns?: string[];
+  /**
+   * A few of the changed cells or rows, as the file had them and as they are stored (`after`
+   * null: left out or empty). `line` is the line in the file (the sheet's row for spreadsheets).
+   */
+  changes?: CellChange[];
+}
+
+export interface CellChange {
+  line?: number;
+  column?: string;
+  before: string;
+  after: string | null;
 }
 
 export interface ColumnProfile {

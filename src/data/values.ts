@@ -43,3 +43,36 @@ export function typeOfResult(duckType: string): FieldType {
   if (t.startsWith('TIMESTAMP')) return 'datetime';
   return 'string';
 }
+
+/**
+ * Formula neutralisation for CSV opened in a spreadsheet (OWASP "CSV injection"), kept exact.
+ * A spreadsheet evaluates a cell that starts with `=` or `@`, or with `+`/`-` followed by more
+ * than a plain number or phone number (`-5`, `+86 574 8708 5588`, `-12.5%` are values, and a
+ * formula needs letters); tabs and carriage returns before these count too. Such a cell is
+ * written with a leading `'`, and so is a cell that already starts with `'` before one, so that
+ * removing one `'` on the way back in (`undefuse`, applied by the ingest) restores every value.
+ * The patterns are shared with DuckDB, whose RE2 reads the same syntax.
+ */
+export const FORMULA_PATTERN = {
+  /** Starts a formula whatever follows. */
+  start: '^[\\t\\r]*[=@]',
+  sign: '^[\\t\\r]*[+-]',
+  /** A sign that starts a plain number or phone number, which a spreadsheet keeps as a value. */
+  plain: '^[\\t\\r]*[+-]([0-9 ().+-]*%?|[0-9]*\\.?[0-9]+[eE][+-]?[0-9]+)$',
+};
+const START = new RegExp(FORMULA_PATTERN.start);
+const SIGN = new RegExp(FORMULA_PATTERN.sign);
+const PLAIN = new RegExp(FORMULA_PATTERN.plain);
+
+/** True when a spreadsheet would evaluate the text as a formula. */
+export const evaluatesAsFormula = (text: string) =>
+  START.test(text) || (SIGN.test(text) && !PLAIN.test(text));
+
+/** Needs a leading `'`: a formula, or a formula behind apostrophes (which must survive the way back). */
+const needsQuote = (text: string) => evaluatesAsFormula(text.replace(/^'+/, ''));
+
+/** The text as written to a CSV for spreadsheets: a leading `'` before what would be run as a formula. */
+export const defuse = (text: string) => (needsQuote(text) ? `'${text}` : text);
+
+/** The inverse of `defuse`: a CSV download read back in gives the values it was written from. */
+export const undefuse = (text: string) => (text.startsWith("'") && needsQuote(text) ? text.slice(1) : text);

@@ -1,13 +1,9 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import iconv from 'iconv-lite';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { ingestFile, type IngestReport } from '../../src/data/index.ts';
+import { type IngestReport } from '../../src/data/index.ts';
 import { detectLayout, footerKind } from '../../src/data/ingest/sniff.ts';
-import { loadConfig } from '../../src/platform/index.ts';
+import { failure, run } from './local-ingest.ts';
 import {
   HOSPITALS,
   NDJSON,
@@ -16,44 +12,6 @@ import {
   sheetsBeforeWorkbook,
   xlsxBomb,
 } from './files.ts';
-
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-ingest-'));
-after(() => fs.rmSync(root, { recursive: true, force: true }));
-const limits = { ...loadConfig({}).data, xlsxMaxUncompressedBytes: 8 * 1024 * 1024 };
-let n = 0;
-
-async function run(
-  filename: string,
-  content: Buffer | string,
-  opts: { sheet?: string; encoding?: string; maxColumns?: number } = {},
-) {
-  const dir = path.join(root, String(++n));
-  fs.mkdirSync(dir);
-  const file = path.join(dir, 'upload');
-  fs.writeFileSync(file, content);
-  const out = await ingestFile(file, filename, {
-    tmpDir: path.join(dir, 'tmp'),
-    limits: { ...limits, maxColumns: opts.maxColumns ?? limits.maxColumns },
-    sheet: opts.sheet,
-    encoding: opts.encoding,
-  });
-  const instance = await DuckDBInstance.create(':memory:');
-  const c = await instance.connect();
-  const r = await c.runAndReadAll(`SELECT * FROM read_parquet('${out.parquetFile}')`);
-  const rows = r.getRowObjectsJson();
-  c.closeSync();
-  instance.closeSync();
-  return { report: out.report, rows };
-}
-
-async function failure(filename: string, content: Buffer | string, opts: Parameters<typeof run>[2] = {}) {
-  try {
-    await run(filename, content, opts);
-  } catch (err) {
-    return err as { code: string; label: { zh: string; en: string }; problems: unknown[] };
-  }
-  assert.fail(`${filename} was expected to fail`);
-}
 
 const codes = (r: IngestReport) => r.problems.map((p) => p.code);
 const types = (r: IngestReport) => Object.fromEntries(r.columns.map((c) => [c.name, c.type]));
@@ -159,10 +117,11 @@ describe('ingest', () => {
 
   test('XLSX: a chosen sheet by name or position; an unknown sheet fails naming the sheets', async () => {
     const book = await mergedHeaderXlsx(true);
-    // The first sheet is a note, not a table: the report says which other sheets there are.
-    const first = await failure('book.xlsx', book);
-    assert.equal(first.code, 'no_rows');
-    assert.ok(first.problems.some((p) => (p as { code: string }).code === 'other_sheets'));
+    // The first sheet is a note (说明), not a table: the next one is taken, and the report says so.
+    const first = await run('book.xlsx', book);
+    assert.equal(first.report.sheet, '机构名录');
+    assert.equal(first.report.rows, 4);
+    assert.match(first.report.problems.find((p) => p.code === 'other_sheets')!.message.zh, /说明/);
     assert.equal((await run('book.xlsx', book, { sheet: '机构名录' })).report.rows, 4);
     assert.equal((await run('book.xlsx', book, { sheet: '2' })).report.sheet, '机构名录');
     const err = await failure('book.xlsx', book, { sheet: '不存在' });
@@ -275,7 +234,7 @@ describe('ingest', () => {
     const lines = ['编号,机构名称,区县,床位数,评分,成立日期,备注'];
     for (let i = 1; i <= 3000; i++)
       lines.push(
-        `${i},${i % 7 ? '' : ' '}明州市第${i}医院${i % 11 ? '' : ' '},${['海曙区', '江北区', '鄞州区'][i % 3]},${i % 5 ? (i * 37) % 2000 : ''},${(i % 100) / 10},${2000 + (i % 24)}-0${(i % 9) + 1}-1${i % 10},${i % 3 ? `"记录,${i}"` : ''}`,
+        `${i},明州市第${i}医院,${['海曙区', '江北区', '鄞州区'][i % 3]},${i % 5 ? (i * 37) % 2000 : ''},${(i % 100) / 10},${2000 + (i % 24)}-0${(i % 9) + 1}-1${i % 10},${i % 3 ? `"记录,${i}"` : ''}`,
       );
     const clean = lines.join('\n') + '\n';
     const one = await run('clean.csv', clean);
@@ -297,9 +256,16 @@ describe('ingest', () => {
     assert.deepEqual(one.report.columns, careful.report.columns);
     assert.deepEqual(codes(careful.report), ['total_row']);
     assert.deepEqual(codes(one.report), []);
-    // Spaces around text are trimmed on both paths; quoted commas stay in the value.
-    assert.equal(one.rows[6].机构名称, '明州市第7医院');
+    // Quoted commas stay in the value.
     assert.equal(one.rows[0].备注, '记录,1');
+    // Spaces around text are trimmed, which the careful path counts for the report.
+    const spaced = await run('spaced.csv', clean.replace('明州市第7医院', ' 明州市第7医院 '));
+    assert.equal(spaced.report.onePass, false);
+    assert.equal(spaced.rows[6].机构名称, '明州市第7医院');
+    assert.deepEqual(
+      spaced.report.problems.map((p) => [p.code, p.count, p.columns]),
+      [['trimmed_spaces', 1, ['机构名称']]],
+    );
   });
 
   test('a value past the sample that does not fit its column sends the file to the careful path', async () => {

@@ -1,11 +1,15 @@
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, rows } from './duck.ts';
+import { countLines } from './text.ts';
 import {
+  DATE_FORMS,
   convert,
   fails,
+  formulaQuoted,
   proposeTypes,
   readCsv,
+  totalRow,
   writeParquet,
   type CsvPlan,
   type TypedColumn,
@@ -27,16 +31,21 @@ import {
 const REFUSED = 'kaifang: value outside the proposed type';
 
 /** The typed value, or an error that ends the pass when a present value is not of the type. */
-function checked(col: TypedColumn): string {
+function checked(col: TypedColumn, quoted: boolean): string {
   const x = ident(col.stage);
   const refuse = `error(${literal(REFUSED)})`;
   switch (col.type) {
+    // Text the stored value differs from (spaces around it, a `'` before a formula) is counted
+    // for the report by the careful path.
     case 'string':
-      return convert(col);
+      return `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ')${quoted ? ` OR ${formulaQuoted(x)}` : ''} THEN ${refuse} ELSE ${convert(col)} END`;
     // The casts accept more than the rules (1.5 as an integer, 007, inf): the rules test first.
     case 'integer':
     case 'number':
       return `CASE WHEN ${x} IS NULL THEN NULL WHEN ${fails(col.type, x)} THEN ${refuse} ELSE ${convert(col)} END`;
+    // Dates written another way are counted for the report by the careful path.
+    case 'date':
+      return `CASE WHEN ${x} IS NULL THEN NULL WHEN ${DATE_FORMS.compact(`trim(${x})`)} OR ${DATE_FORMS.month(`trim(${x})`)} THEN ${refuse} ELSE coalesce(${convert(col)}, ${refuse}) END`;
     // These conversions give a value exactly when the rules accept it: one evaluation does both.
     default:
       return `CASE WHEN ${x} IS NULL THEN NULL ELSE coalesce(${convert(col)}, ${refuse}) END`;
@@ -58,8 +67,8 @@ export async function loadDirect(
 ): Promise<{ columns: TypedColumn[]; written: Written } | null> {
   const proposed = await proposeTypes(c, plan.columns, readCsv(plan, plan.padShortRows), header);
   const typed: TypedColumn[] = plan.columns.map((col) => {
-    const { type, present } = proposed.get(col.stage)!;
-    return { ...col, type, present, placeholders: 0 };
+    const { type, present, identifier } = proposed.get(col.stage)!;
+    return { ...col, type, present, placeholders: 0, ...(identifier && { identifier }) };
   });
   // A column without a name or a value in the sample may be one of the empty columns
   // spreadsheets trail, which the careful path removes.
@@ -70,11 +79,18 @@ export async function loadDirect(
       c,
       target,
       readCsv(plan, plan.padShortRows, 'strict'),
-      typed.map((t) => ({ name: t.name, expr: checked(t) })),
+      typed.map((t) => ({ name: t.name, expr: checked(t, plan.quoted) })),
       [],
     );
   } catch (err) {
     if (signal?.aborted) throw err;
+    await fs.promises.rm(target, { force: true });
+    return null;
+  }
+  // Every line below the header must be one row (or an empty line): a record spanning lines may
+  // hold a quote left open, which only the careful path checks.
+  const counted = await countLines(plan.file, plan.skipLines, signal);
+  if (counted.lines - counted.empty !== written.rows) {
     await fs.promises.rm(target, { force: true });
     return null;
   }
@@ -85,7 +101,21 @@ export async function loadDirect(
   const lead = typed
     .filter((t) => !t.invented)
     .sort((a, b) => Number(b.type === 'string') - Number(a.type === 'string'))[0];
+  // A total row (全市 at the top, 小计 in the middle) has its label in one of the first three
+  // cells, which must then be text.
+  const lead3 = typed.filter((t) => !(t.invented && t.present === 0)).slice(0, 3);
+  const total = lead3.some((t) => t.type === 'string')
+    ? [
+        totalRow(
+          // A number or date is never a label, but a present one is the row's first cell.
+          lead3.map((t) =>
+            t.type === 'string' ? ident(t.name) : `CASE WHEN ${ident(t.name)} IS NOT NULL THEN '' END`,
+          ),
+        ),
+      ]
+    : [];
   const notData = [
+    ...total,
     ...([...written.columns.values()].every((col) => col.nulls > 0) ? [blank] : []),
     ...(header && lead
       ? [

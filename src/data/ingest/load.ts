@@ -1,8 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IngestError, problem, type ColumnProfile, type FieldType, type Problem } from '../report.ts';
 import { SQL_TYPE, fieldTypeOf, ident, literal, rows } from './duck.ts';
-import type { FooterRow } from './sniff.ts';
-import { cell } from '../values.ts';
+import { TOTAL_PATTERN, type FooterRow } from './sniff.ts';
+import { FORMULA_PATTERN, cell } from '../values.ts';
+import { countLines } from './text.ts';
+import { isDateHeader, isIdentifierHeader } from './identifiers.ts';
 
 /**
  * DuckDB does the heavy lifting: the CSV is parsed once, in parallel, into a Parquet file of text
@@ -24,6 +26,18 @@ export const parquetTable = (fileSql: string) =>
 
 /** What spreadsheets write for "no value" in a column of numbers or dates. */
 const PLACEHOLDERS = ['-', '--', '—', '——', '/', '\\', 'N/A', 'n/a', 'NA', 'NULL', 'null', '无', '空'];
+/** What a spreadsheet writes into a CSV for a formula that failed: no value, and reported as such. */
+const FORMULA_ERRORS = [
+  '#DIV/0!',
+  '#N/A',
+  '#VALUE!',
+  '#REF!',
+  '#NAME?',
+  '#NUM!',
+  '#NULL!',
+  '#SPILL!',
+  '#CALC!',
+];
 const fmtList = (f: string[]) => `[${f.map(literal).join(', ')}]`;
 
 export interface StagedColumn {
@@ -43,6 +57,8 @@ export interface CsvPlan {
   padShortRows: boolean;
   /** Where the text of the records is kept while the ingest runs. */
   stageFile: string;
+  /** A CSV for spreadsheets, whose `'` before a formula (see `defuse`) is not part of the value. */
+  quoted: boolean;
 }
 
 /** The rows of the table, ready to read: a table expression over the CSV, minus the footer. */
@@ -152,6 +168,7 @@ export async function scanCsv(c: DuckDBConnection, plan: CsvPlan, footer: Footer
         },
       ),
     );
+  await accountForLines(c, plan, scan);
   // The footer rows DuckDB counted (it skips blank lines and rejects rows of the wrong width) are the last ones it read.
   const width = plan.columns.length;
   const counted = footer.filter(
@@ -160,10 +177,8 @@ export async function scanCsv(c: DuckDBConnection, plan: CsvPlan, footer: Footer
   const keep = Math.max(0, scan.n - counted);
   for (const f of footer) {
     if (f.kind === 'blank') continue;
-    const text = f.cells
-      .filter((v) => v !== '')
-      .join(' ')
-      .slice(0, 200);
+    // A merged cell is filled across the row: its text once.
+    const text = [...new Set(f.cells.filter((v) => v !== ''))].join(' ').slice(0, 200);
     problems.push(
       f.kind === 'total_row'
         ? problem(
@@ -189,23 +204,115 @@ export async function scanCsv(c: DuckDBConnection, plan: CsvPlan, footer: Footer
   };
 }
 
-/** JSON arrays and NDJSON, typed by DuckDB; nested values are kept as JSON text. */
+/** A record's text without the line breaks around it. */
+const recordText = (text: string) => text.replace(/^[\r\n]+|[\r\n]+$/g, '');
+
+/** Lines of a record's text, after its first, that split into a whole row of cells. */
+const rowLikeLines = (text: string, delimiter: string, width: number) =>
+  recordText(text)
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.split(delimiter).length >= width).length;
+
+/** How many row-like lines inside one record betray a quote left open: one, unless a row is a single delimiter. */
+const enough = (width: number) => (width >= 3 ? 1 : 2);
+
+function unbalancedQuote(where: { zh: string; en: string }, lines: number, rowLike: number): IngestError {
+  return new IngestError('unbalanced_quote', {
+    zh: `${where.zh}跨了 ${lines} 行，其中 ${rowLike} 行本身就像一整行数据：很可能是引号没有配对（如 "abc 少了结尾的引号），把其后的行并进了一个单元格。为免丢失数据，文件未导入；请修正引号后重新上传`,
+    en: `${where.en} spans ${lines} lines, ${rowLike} of which look like whole rows of their own: most likely a quote is left open (such as "abc without its closing quote) and swallowed the rows after it. To lose no data the file was not imported; fix the quote and upload it again`,
+  });
+}
+
+/**
+ * Rows in = rows out + rows reported: every line of the file below the header is an empty line,
+ * a line of a staged record or a line of a rejected one. When records span lines (quoted line
+ * breaks), a quote left open is the usual cause; a record whose cell holds lines that are whole
+ * rows of the table fails the file rather than importing those rows as one cell, or losing them.
+ */
+async function accountForLines(
+  c: DuckDBConnection,
+  plan: CsvPlan,
+  scan: { n: number; rejected: { line: number; type: string; text: string }[] },
+): Promise<void> {
+  const width = plan.columns.length;
+  // A sheet converted to CSV here has no quote left open: a cell's line breaks are the cell's.
+  if (width < 2 || !plan.quoted) return;
+  for (const r of scan.rejected) {
+    const lines = recordText(r.text).split('\n').length;
+    const rowLike = rowLikeLines(r.text, plan.delimiter, width);
+    if (lines > 1 && rowLike >= enough(width))
+      throw unbalancedQuote(
+        { zh: `第 ${r.line} 行起的一条无法解析的记录`, en: `An unreadable record from line ${r.line}` },
+        lines,
+        rowLike,
+      );
+  }
+  const counted = await countLines(plan.file, plan.skipLines);
+  const rejectedLines = scan.rejected.reduce((n, r) => n + recordText(r.text).split('\n').length, 0);
+  if (counted.lines - counted.empty - rejectedLines <= scan.n) return;
+  // Some staged records span lines: look for cells that hold whole rows.
+  const rowLike = (v: string) =>
+    `len(list_filter(string_split(${v}, chr(10))[2:], l -> len(string_split(l, ${literal(plan.delimiter)})) >= ${width}))`;
+  const stageFile = `read_parquet(${literal(plan.stageFile)}, file_row_number = true)`;
+  for (let start = 0; start < width; start += 100) {
+    const slice = plan.columns.slice(start, start + 100);
+    const where = slice
+      .map(
+        (col) =>
+          `(contains(${ident(col.stage)}, chr(10)) AND ${rowLike(ident(col.stage))} >= ${enough(width)})`,
+      )
+      .join(' OR ');
+    const [found] = await rows<Record<string, unknown>>(
+      c,
+      `SELECT file_row_number, ${slice.map((col, k) => `${ident(col.stage)} AS v${k}`).join(', ')} FROM ${stageFile} WHERE ${where} LIMIT 1`,
+    );
+    if (!found) continue;
+    const k = Math.max(
+      0,
+      slice.findIndex((_, k) => {
+        const v = found[`v${k}`];
+        return typeof v === 'string' && rowLikeLines(v, plan.delimiter, width) >= enough(width);
+      }),
+    );
+    const value = String(found[`v${k}`]);
+    const record = Number(found.file_row_number) + 1;
+    throw unbalancedQuote(
+      {
+        zh: `第 ${record} 条记录的“${slice[k].name}”单元格（以“${value.slice(0, 20)}”开头）`,
+        en: `The "${slice[k].name}" cell of record ${record} (starting "${value.slice(0, 20)}")`,
+      },
+      recordText(value).split('\n').length,
+      rowLikeLines(value, plan.delimiter, width),
+    );
+  }
+}
+
+/**
+ * JSON arrays and NDJSON, typed by DuckDB, with three exceptions that would change values:
+ * numbers DuckDB would read as doubles are read as their text and become numbers only when a
+ * double holds every one exactly (a 19-digit card number is text); identifier columns (by
+ * header) are text; a key whose values mix types (1 and "abc") is plain text, not JSON-quoted.
+ * Nested values are kept as JSON text.
+ */
 export async function stageJson(
   c: DuckDBConnection,
   file: string,
   format: 'json' | 'ndjson',
   maxColumns: number,
-): Promise<{ types: Map<string, FieldType>; names: string[] }> {
+): Promise<{ types: Map<string, FieldType>; names: string[]; identifiers: Set<string>; mixed: string[] }> {
+  const read = (columns?: string) =>
+    `read_json(${literal(file)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'auto')},
+      sample_size = -1, maximum_object_size = 67108864${columns ? `, columns = {${columns}}` : ''})`;
+  let described: { column_name: string; column_type: string }[];
   try {
-    await c.run(`CREATE TABLE raw AS SELECT * FROM read_json(${literal(file)}, format = ${literal(format === 'ndjson' ? 'newline_delimited' : 'auto')},
-      sample_size = -1, maximum_object_size = 67108864, union_by_name = true)`);
+    described = await rows(c, `DESCRIBE SELECT * FROM ${read()}`);
   } catch (err) {
     throw new IngestError('invalid_json', {
       zh: 'JSON 文件无法解析',
       en: `The JSON could not be read: ${(err as Error).message.split('\n')[0].slice(0, 300)}`,
     });
   }
-  const described = await rows<{ column_name: string; column_type: string }>(c, 'DESCRIBE raw');
   if (described.length > maxColumns)
     throw new IngestError('too_many_columns', {
       zh: `文件有 ${described.length} 个字段，超过上限 ${maxColumns}`,
@@ -216,22 +323,110 @@ export async function stageJson(
       zh: 'JSON 须为对象数组或每行一个对象（NDJSON）',
       en: 'JSON must be an array of objects, or one object per line (NDJSON)',
     });
-  const types = new Map<string, FieldType>();
-  const select = described.map((d, i) => {
+  const identifiers = new Set<string>();
+  const mixed: string[] = [];
+  const plan = described.map((d) => {
     const t = fieldTypeOf(d.column_type);
+    if (t !== 'nested' && t !== 'string' && isIdentifierHeader(d.column_name)) {
+      identifiers.add(d.column_name);
+      return { ...d, read: 'VARCHAR', kind: 'text' as const };
+    }
+    if (t === 'number') return { ...d, read: 'VARCHAR', kind: 'number' as const };
+    if (t === 'nested') {
+      if (d.column_type === 'JSON') mixed.push(d.column_name);
+      return { ...d, read: 'JSON', kind: 'json' as const };
+    }
+    return { ...d, read: d.column_type, kind: t };
+  });
+  await c.run(
+    `CREATE TABLE raw AS SELECT * FROM ${read(plan.map((p) => `${literal(p.column_name)}: ${literal(p.read)}`).join(', '))}`,
+  );
+  // Numbers as written: a double only when it holds every value exactly.
+  const numeric = plan.filter((p) => p.kind === 'number');
+  const exact = new Set<string>();
+  if (numeric.length) {
+    const [r] = await rows<Record<string, bigint>>(
+      c,
+      `SELECT ${numeric.map((p, k) => `count(*) FILTER (WHERE ${ident(p.column_name)} IS NOT NULL AND ${fails('number', ident(p.column_name))}) AS f${k}`).join(', ')} FROM raw`,
+    );
+    numeric.forEach((p, k) => Number(r[`f${k}`]) === 0 && exact.add(p.column_name));
+  }
+  const types = new Map<string, FieldType>();
+  const select = plan.map((p, i) => {
     const stage = `c${i + 1}`;
-    types.set(stage, t === 'nested' ? 'string' : t);
-    const source = ident(d.column_name);
-    return `${t === 'nested' ? `CAST(to_json(${source}) AS VARCHAR)` : t === 'string' ? source : `CAST(${source} AS ${SQL_TYPE[t]})`} AS ${stage}`;
+    const source = ident(p.column_name);
+    let type: FieldType;
+    let expr: string;
+    if (p.kind === 'json') [type, expr] = ['string', `json_extract_string(${source}, '$')`];
+    else if (p.kind === 'text') [type, expr] = ['string', source];
+    else if (p.kind === 'number')
+      [type, expr] = exact.has(p.column_name) ? ['number', `CAST(${source} AS DOUBLE)`] : ['string', source];
+    else [type, expr] = [p.kind, p.kind === 'string' ? source : `CAST(${source} AS ${SQL_TYPE[p.kind]})`];
+    types.set(stage, type);
+    return `${expr} AS ${stage}`;
   });
   await c.run(`CREATE TABLE stage AS SELECT ${select.join(', ')} FROM raw; DROP TABLE raw`);
-  return { types, names: described.map((d) => d.column_name) };
+  return { types, names: described.map((d) => d.column_name), identifiers, mixed };
 }
 
 export interface TypedColumn extends StagedColumn {
   type: FieldType;
   placeholders: number;
   present: number;
+  /** Kept as text because the header names an identifier, though the values alone look like numbers. */
+  identifier?: boolean;
+  /** Formula errors (#DIV/0!) a spreadsheet wrote into the CSV, read as empty. */
+  formulaErrors?: number;
+}
+
+/**
+ * Cells the stored value differs from, counted per column for the report: spaces around a text,
+ * which it is stored without (a filter on 海曙区 must find " 海曙区 "); in a CSV, the `'` written
+ * before a formula for spreadsheets; dates written 20230501 or 2023年5月 (stored 2023-05-01).
+ */
+export async function textChanges(
+  c: DuckDBConnection,
+  columns: TypedColumn[],
+  from: string,
+  quoted: boolean,
+): Promise<Record<'trimmed' | 'quoted' | 'dates', { name: string; count: number }[]>> {
+  const text = columns.filter((col) => col.type === 'string' || col.type === 'date');
+  const out: Record<'trimmed' | 'quoted' | 'dates', { name: string; count: number }[]> = {
+    trimmed: [],
+    quoted: [],
+    dates: [],
+  };
+  for (let start = 0; start < text.length; start += 100) {
+    const slice = text.slice(start, start + 100);
+    const [r] = await rows<Record<string, bigint>>(
+      c,
+      `SELECT ${slice
+        .flatMap((col, k) => {
+          const x = ident(col.stage);
+          if (col.type === 'date')
+            return [
+              `count(*) FILTER (WHERE ${DATE_FORMS.compact(`trim(${x})`)} OR ${DATE_FORMS.month(`trim(${x})`)}) AS d${k}`,
+            ];
+          return [
+            `count(*) FILTER (WHERE starts_with(${x}, ' ') OR ends_with(${x}, ' ')) AS t${k}`,
+            ...(quoted ? [`count(*) FILTER (WHERE ${formulaQuoted(`trim(${x})`)}) AS q${k}`] : []),
+          ];
+        })
+        .join(', ')} FROM ${from}`,
+    );
+    slice.forEach((col, k) => {
+      if (Number(r[`t${k}`] ?? 0)) out.trimmed.push({ name: col.name, count: Number(r[`t${k}`]) });
+      if (Number(r[`d${k}`] ?? 0)) out.dates.push({ name: col.name, count: Number(r[`d${k}`]) });
+      if (Number(r[`q${k}`] ?? 0)) out.quoted.push({ name: col.name, count: Number(r[`q${k}`]) });
+    });
+  }
+  return out;
+}
+
+export interface Proposal {
+  type: FieldType;
+  present: number;
+  identifier?: boolean;
 }
 
 const ORDER: FieldType[] = ['boolean', 'integer', 'number', 'date', 'datetime', 'string'];
@@ -240,7 +435,8 @@ const ORDER: FieldType[] = ['boolean', 'integer', 'number', 'date', 'datetime', 
 // (邮编 010000, 区号 0574) is part of a code: both stay text.
 const INTEGER = literal('-?(0|[1-9][0-9]{0,14})');
 const DECIMAL = literal('-?((0|[1-9][0-9]*)(\\.[0-9]+)?|\\.[0-9]+)([eE][-+]?[0-9]+)?');
-const CN_DATE = literal('%Y年%m月%d日');
+// 2023年5月 is a month: read as its first day, and reported (see DATE_FORMS).
+const CN_DATE = fmtList(['%Y年%m月%d日', '%Y年%m月']);
 const CN_TIMES = fmtList([
   '%Y年%m月%d日 %H:%M:%S',
   '%Y年%m月%d日 %H:%M',
@@ -252,8 +448,19 @@ const CN_TIMES = fmtList([
 // DATE cast would drop a time of day, so a date is also short. CASE evaluates its branches
 // lazily, so the slower parsers see only what the fast cast refused.
 const YEAR_FIRST = `'[0-9][0-9][0-9][0-9][-/.]*'`;
+// 20230501: eight digits are a date only where the column is a date already (an integer column
+// comes first in ORDER, and becomes a date only when its header says so, see proposeTypes).
+const COMPACT_DATE = `'[12][0-9][0-9][0-9][01][0-9][0-3][0-9]'`;
 const asDate = (v: string) =>
-  `CASE WHEN strlen(${v}) BETWEEN 8 AND 10 AND ${v} GLOB ${YEAR_FIRST} THEN coalesce(TRY_CAST(${v} AS DATE), TRY_CAST(replace(${v}, '.', '-') AS DATE)) END`;
+  `CASE WHEN strlen(${v}) BETWEEN 8 AND 10 AND ${v} GLOB ${YEAR_FIRST} THEN coalesce(TRY_CAST(${v} AS DATE), TRY_CAST(replace(${v}, '.', '-') AS DATE))
+     WHEN strlen(${v}) = 8 AND ${v} GLOB ${COMPACT_DATE} THEN CAST(try_strptime(${v}, '%Y%m%d') AS DATE) END`;
+
+/** Date forms that are read as dates but written differently: counted per column for the report. */
+export const DATE_FORMS = {
+  compact: (v: string) => `(strlen(${v}) = 8 AND ${v} GLOB ${COMPACT_DATE})`,
+  month: (v: string) =>
+    `(CASE WHEN contains(${v}, '年') THEN regexp_full_match(${v}, '[0-9]{4}年[0-9]{1,2}月') ELSE false END)`,
+};
 const asTimestamp = (v: string) =>
   `CASE WHEN strlen(${v}) BETWEEN 8 AND 32 AND ${v} GLOB ${YEAR_FIRST} THEN TRY_CAST(replace(${v}, '/', '-') AS TIMESTAMP) END`;
 
@@ -264,8 +471,10 @@ export function fails(type: FieldType, v: string): string {
       return `${v} NOT IN ('true', 'false', 'TRUE', 'FALSE', 'True', 'False')`;
     case 'integer':
       return `NOT regexp_full_match(${v}, ${INTEGER})`;
+    // A double holds 15 significant digits exactly: more (a 16-digit card number, 0.1 written
+    // out to 17 places) would come back changed, so such a column stays text.
     case 'number':
-      return `CASE WHEN regexp_full_match(${v}, ${DECIMAL}) THEN NOT isfinite(TRY_CAST(${v} AS DOUBLE)) ELSE true END`;
+      return `CASE WHEN regexp_full_match(${v}, ${DECIMAL}) THEN (strlen(${v}) > 15 AND strlen(ltrim(replace(regexp_extract(${v}, '^-?([0-9.]*)', 1), '.', ''), '0')) > 15) OR NOT isfinite(TRY_CAST(${v} AS DOUBLE)) ELSE true END`;
     case 'date':
       return `CASE WHEN ${asDate(v)} IS NOT NULL THEN false WHEN contains(${v}, '年') THEN try_strptime(${v}, ${CN_DATE}) IS NULL ELSE true END`;
     case 'datetime':
@@ -275,13 +484,27 @@ export function fails(type: FieldType, v: string): string {
   }
 }
 
-const markers = PLACEHOLDERS.map(literal).join(', ');
+const markers = [...PLACEHOLDERS, ...FORMULA_ERRORS].map(literal).join(', ');
+const formulaErrors = FORMULA_ERRORS.map(literal).join(', ');
 
-/** Rows that are not data even in the middle of the table: all empty, or the header again. */
-export function skippedRows(
-  columns: StagedColumn[],
-  repeatedHeader: boolean,
-): { blank: string; header: string | null } {
+/**
+ * SQL that is true for a total or subtotal row (合计, 小计, 全市 …): the first non-empty of the
+ * first three cells, whitespace removed, is a total's label. `cells` are text expressions.
+ */
+export const totalRow = (cells: string[]) => {
+  const first = `coalesce(${cells.slice(0, 3).join(', ')})`;
+  // Labels are short and hold one of a few characters: the regular expressions see only those cells.
+  return `(CASE WHEN strlen(${first}) BETWEEN 2 AND 40 AND (contains(${first}, '计') OR contains(${first}, '全') OR contains(${first}, '总') OR ${first} ILIKE '%total%' OR ${first} ILIKE '%sum%') THEN coalesce(regexp_full_match(regexp_replace(${first}, '\\s+', '', 'g'), ${literal(`(?i)${TOTAL_PATTERN}`)}), false) ELSE false END)`;
+};
+
+export interface SkippedRows {
+  blank: string;
+  header: string | null;
+  total: string;
+}
+
+/** Rows that are not data even in the middle of the table: all empty, the header again, or a total. */
+export function skippedRows(columns: StagedColumn[], repeatedHeader: boolean): SkippedRows {
   // DuckDB reads an empty cell as NULL, so a blank row is all NULLs.
   const blank = columns.map((col) => `${ident(col.stage)} IS NULL`).join(' AND ');
   const named = columns.filter((col) => !col.invented);
@@ -289,7 +512,7 @@ export function skippedRows(
     repeatedHeader && named.length >= 2
       ? named.map((col) => `trim(${ident(col.stage)}) = ${literal(col.name)}`).join(' AND ')
       : null;
-  return { blank, header };
+  return { blank, header, total: totalRow(columns.map((col) => ident(col.stage))) };
 }
 
 /**
@@ -334,9 +557,9 @@ async function sliced(
   return { perColumn: out, first };
 }
 
-/** A placeholder such as "-" or "无": short, and never starting with a digit, which most values do. */
+/** A placeholder such as "-", "无" or "#N/A": short, and never starting with a digit, which most values do. */
 const isMarker = (v: string) =>
-  `CASE WHEN strlen(${v}) > 6 OR (${v} >= '0' AND ${v} < ':') THEN false ELSE ${v} IN (${markers}) END`;
+  `CASE WHEN strlen(${v}) > 7 OR (${v} >= '0' AND ${v} < ':') THEN false ELSE ${v} IN (${markers}) END`;
 const present = (v: string) => `(NOT __h AND ${v} <> '' AND NOT (${isMarker(v)}))`;
 /** Present and not of `type`: the type test comes first, so values that pass it cost nothing more. */
 const failing = (type: FieldType, v: string) =>
@@ -359,7 +582,7 @@ export async function proposeTypes(
   columns: StagedColumn[],
   from: string,
   header: string | null,
-): Promise<Map<string, { type: FieldType; present: number }>> {
+): Promise<Map<string, Proposal>> {
   const first = await tryTypes(c, columns, `(SELECT * FROM ${from} LIMIT ${FIRST_ROWS})`, header);
   const sample = `(SELECT * FROM ${from} LIMIT ${SAMPLE_ROWS})`;
   const confirmed = await sliced(
@@ -372,7 +595,7 @@ export async function proposeTypes(
     sample,
     header,
   );
-  const out = new Map<string, { type: FieldType; present: number }>();
+  const out = new Map<string, Proposal>();
   const open: StagedColumn[] = [];
   columns.forEach((col, k) => {
     const { p, f } = confirmed.perColumn[k];
@@ -384,6 +607,26 @@ export async function proposeTypes(
   });
   if (open.length)
     for (const [stage, proposal] of await tryTypes(c, open, sample, header)) out.set(stage, proposal);
+  // An identifier is text whatever its values look like: 身份证号, 邮编, 手机.
+  for (const col of columns) {
+    const proposal = out.get(col.stage)!;
+    if (proposal.type !== 'string' && isIdentifierHeader(col.name))
+      out.set(col.stage, { type: 'string', present: proposal.present, identifier: true });
+  }
+  // A column of integers under a date header (登记日期: 20230501) is a date when every value is one.
+  const dated = columns.filter((col) => out.get(col.stage)!.type === 'integer' && isDateHeader(col.name));
+  if (dated.length) {
+    const checked = await sliced(
+      c,
+      dated,
+      (v, _col, k) => [`count(*) FILTER (WHERE ${present(v)} AND ${fails('date', v)}) AS f_${k}`],
+      sample,
+      header,
+    );
+    dated.forEach((col, k) => {
+      if (Number(checked.perColumn[k].f) === 0) out.set(col.stage, { ...out.get(col.stage)!, type: 'date' });
+    });
+  }
   return out;
 }
 
@@ -426,25 +669,33 @@ export async function inferTypes(
   c: DuckDBConnection,
   columns: StagedColumn[],
   from: string,
-  skip: { blank: string; header: string | null },
-): Promise<{ columns: TypedColumn[]; blank: number; repeatedHeaders: number }> {
+  skip: SkippedRows,
+): Promise<{ columns: TypedColumn[]; blank: number; repeatedHeaders: number; totals: number }> {
   const candidate = new Map<string, FieldType>();
-  const found = new Map<string, { present: number; placeholders: number }>();
+  const found = new Map<
+    string,
+    { present: number; placeholders: number; formulaErrors?: number; identifier?: boolean }
+  >();
   // Blank rows and repeated headers start with an empty first cell or the first name: counting
   // those reads one column, and only when there are any are all the columns looked at.
   const lead = columns[0];
   const named = columns.find((col) => !col.invented);
-  const [hint] = await rows<{ blank: bigint; header: bigint }>(
+  // Totals are counted here, exactly: they are few, and they must not decide a column's type.
+  const [hint] = await rows<{ blank: bigint; header: bigint; total: bigint }>(
     c,
     `SELECT count(*) FILTER (WHERE ${ident(lead.stage)} IS NULL) AS blank,
-       count(*) FILTER (WHERE ${named && skip.header ? `trim(${ident(named.stage)}) = ${literal(named.name)}` : 'false'}) AS header
+       count(*) FILTER (WHERE ${named && skip.header ? `trim(${ident(named.stage)}) = ${literal(named.name)}` : 'false'}) AS header,
+       count(*) FILTER (WHERE ${skip.total}) AS total
      FROM ${from}`,
   );
-  const header = Number(hint.header) ? skip.header : null;
+  const totals = Number(hint.total);
+  const repeated = Number(hint.header) ? skip.header : null;
+  // Rows no column's type is judged by: repeated headers and totals.
+  const header = [repeated, totals ? skip.total : null].filter(Boolean).join(' OR ') || null;
   const blankRows = Number(hint.blank) ? skip.blank : null;
   for (const [stage, proposal] of await proposeTypes(c, columns, from, header)) {
     candidate.set(stage, proposal.type);
-    found.set(stage, { present: proposal.present, placeholders: 0 });
+    found.set(stage, { present: proposal.present, placeholders: 0, identifier: proposal.identifier });
   }
   let blank = 0;
   let repeatedHeaders = 0;
@@ -460,14 +711,19 @@ export async function inferTypes(
           ? [`count(*) FILTER (WHERE ${present(v)}) AS p_${k}`]
           : [
               `count(*) FILTER (WHERE ${failing(candidate.get(col.stage)!, v)}) AS f_${k}`,
-              ...(first ? [`count(*) FILTER (WHERE NOT __h AND ${isMarker(v)}) AS m_${k}`] : []),
+              ...(first
+                ? [
+                    `count(*) FILTER (WHERE NOT __h AND ${isMarker(v)}) AS m_${k}`,
+                    `count(*) FILTER (WHERE NOT __h AND ${v} IN (${formulaErrors})) AS e_${k}`,
+                  ]
+                : []),
             ],
       from,
       header,
       first
         ? [
             ...(blankRows ? [`count(*) FILTER (WHERE ${blankRows}) AS blank`] : []),
-            ...(header ? ['count(*) FILTER (WHERE __h) AS header'] : []),
+            ...(repeated ? [`count(*) FILTER (WHERE coalesce(${repeated}, false)) AS header`] : []),
           ]
         : [],
     );
@@ -479,7 +735,8 @@ export async function inferTypes(
     open.forEach((col, k) => {
       const r = checked.perColumn[k];
       if (first && r.p !== undefined) found.get(col.stage)!.present = Number(r.p);
-      if (first && r.m !== undefined) found.get(col.stage)!.placeholders = Number(r.m);
+      if (first && r.m !== undefined) found.get(col.stage)!.placeholders = Number(r.m) - Number(r.e);
+      if (first && r.e !== undefined) found.get(col.stage)!.formulaErrors = Number(r.e);
       if (candidate.get(col.stage) === 'string' || Number(r.f) === 0) return;
       candidate.set(col.stage, ORDER[ORDER.indexOf(candidate.get(col.stage)!) + 1]);
       settled = false;
@@ -488,29 +745,65 @@ export async function inferTypes(
   }
   return {
     columns: columns.map((col) => {
-      const { present: p, placeholders } = found.get(col.stage)!;
+      const { present: p, placeholders, formulaErrors, identifier } = found.get(col.stage)!;
       const type =
         p === 0 && (col.invented || candidate.get(col.stage) !== 'string')
           ? 'string'
           : candidate.get(col.stage)!;
-      return { ...col, type, present: p, placeholders: type === 'string' ? 0 : placeholders };
+      return {
+        ...col,
+        type,
+        present: p,
+        placeholders: type === 'string' ? 0 : placeholders,
+        ...(type !== 'string' && formulaErrors && { formulaErrors }),
+        ...(identifier && { identifier }),
+      };
     }),
     blank,
     repeatedHeaders,
+    totals,
   };
 }
+
+/** The first total rows of `from` as the file wrote them (their non-empty cells), for the report. */
+export async function totalRowTexts(
+  c: DuckDBConnection,
+  columns: StagedColumn[],
+  from: string,
+  total: string,
+): Promise<string[]> {
+  const found = await rows<{ t: string }>(
+    c,
+    `SELECT concat_ws(' ', ${columns
+      .slice(0, 20)
+      .map((col) => ident(col.stage))
+      .join(', ')}) AS t FROM ${from} WHERE ${total} LIMIT 20`,
+  );
+  return found.map((r) => r.t.slice(0, 200));
+}
+
+/**
+ * SQL true for a CSV cell that `defuse` quoted: `'` before what a spreadsheet runs as a formula.
+ * Such a file came from a download (or was written the same way for Excel); the `'` is removed,
+ * and counted for the report.
+ */
+export const formulaQuoted = (v: string) => {
+  const rest = `ltrim(${v}, '''')`;
+  // CASE keeps the regular expressions away from the values without a leading ' (nearly all).
+  return `(CASE WHEN starts_with(${v}, '''') THEN regexp_matches(${rest}, ${literal(FORMULA_PATTERN.start)}) OR (regexp_matches(${rest}, ${literal(FORMULA_PATTERN.sign)}) AND NOT regexp_matches(${rest}, ${literal(FORMULA_PATTERN.plain)})) ELSE false END)`;
+};
 
 /**
  * The typed value of a text column. Every present value was confirmed to be of the type, so a
  * failed cast can only be an empty cell or a placeholder, which is what NULL means.
  */
-export function convert(col: { stage: string; type: FieldType }): string {
+export function convert(col: { stage: string; type: FieldType }, quoted = false): string {
   const x = ident(col.stage);
   // trim() removes spaces only, and copies every value: most values have none to remove.
   const v = `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN trim(${x}) ELSE ${x} END`;
   switch (col.type) {
     case 'string':
-      return `NULLIF(${v}, '')`;
+      return `NULLIF(${quoted ? `CASE WHEN ${formulaQuoted(v)} THEN substr(${v}, 2) ELSE ${v} END` : v}, '')`;
     case 'integer':
       return `TRY_CAST(${x} AS BIGINT)`;
     case 'number':

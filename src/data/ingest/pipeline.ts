@@ -12,15 +12,19 @@ import {
   scanCsv,
   skippedRows,
   stageJson,
+  totalRowTexts,
+  textChanges,
   writeParquet,
   type StagedColumn,
   type TypedColumn,
   type Written,
 } from './load.ts';
 import { loadDirect } from './direct.ts';
-import { cleanNames, detectLayout, footerRows, tooManyColumns } from './sniff.ts';
+import { cleanNames, detectLayout, footerRows, renamedProblem, tooManyColumns } from './sniff.ts';
 import { asUtf8, readHead, sampleText, tailText } from './text.ts';
 import { xlsxToCsv } from './xlsx.ts';
+import { unwrapJson } from './wrapped.ts';
+import { numberProposals } from './numbers.ts';
 
 export type SourceFormat = IngestReport['format'];
 
@@ -135,8 +139,23 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
       problems.push(...text.problems);
       report.encoding = text.encoding;
       progress(0.2, 'loading');
-      const json = await stageJson(c, text.file, format, opts.limits.maxColumns);
-      const { names, invented } = cleanNames(json.names, RESERVED_NAMES);
+      // One object holding the table in an array (an API's envelope): the array is the table.
+      const wrapped =
+        format === 'json' && firstChar(await readHead(text.file, 64)) === '{'
+          ? await unwrapJson(c, text.file, opts.tmpDir)
+          : null;
+      if (wrapped) {
+        temporary.push(wrapped.file);
+        problems.push(...wrapped.problems);
+      }
+      const json = await stageJson(
+        c,
+        wrapped?.file ?? text.file,
+        wrapped ? 'ndjson' : format,
+        opts.limits.maxColumns,
+      );
+      const { names, invented, renamed } = cleanNames(json.names, RESERVED_NAMES);
+      problems.push(...renamedProblem(renamed));
       staged = names.map((name, i) => ({ stage: `c${i + 1}`, name, invented: invented[i] }));
       from = 'stage';
       const blankRow = staged.map((col) => `${ident(col.stage)} IS NULL`).join(' AND ');
@@ -148,7 +167,23 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
         problems.push(blankProblem(Number(blank)));
         exclude.push(blankRow);
       }
-      typed = staged.map((s) => ({ ...s, type: json.types.get(s.stage)!, placeholders: 0, present: 1 }));
+      typed = staged.map((s, i) => ({
+        ...s,
+        type: json.types.get(s.stage)!,
+        placeholders: 0,
+        present: 1,
+        ...(json.identifiers.has(json.names[i]) && { identifier: true }),
+      }));
+      if (json.mixed.length)
+        problems.push(
+          problem(
+            'mixed_types',
+            'info',
+            `字段“${json.mixed.join('、')}”的值类型不一（数字与文字混杂），按文本保存`,
+            `Keys "${json.mixed.join('", "')}" hold values of mixed types (numbers and text) and are kept as text`,
+            { columns: json.mixed },
+          ),
+        );
     } else {
       let csvFile: string;
       let mergedLines: Set<number> | undefined;
@@ -203,6 +238,7 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
         skipLines: layout.skipLines,
         columns: staged,
         padShortRows: format === 'xlsx',
+        quoted: format !== 'xlsx',
       };
       const skip = skippedRows(staged, layout.headerRows === 1);
       const direct = footer.every((f) => f.kind === 'blank')
@@ -230,6 +266,23 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
         if (inferred.blank) {
           exclude.push(skip.blank);
           problems.push(blankProblem(inferred.blank));
+        }
+        if (inferred.totals) {
+          exclude.push(skip.total);
+          const texts = await totalRowTexts(c, staged, from, skip.total);
+          problems.push(
+            problem(
+              'total_rows',
+              'info',
+              `表中有 ${inferred.totals} 行合计、小计或全市等汇总行（如“${texts[0].slice(0, 40)}”），不是明细数据，已去除`,
+              `${inferred.totals} total or subtotal rows (such as "${texts[0].slice(0, 40)}") repeat the data they sum and were removed`,
+              {
+                count: inferred.totals,
+                text: texts[0],
+                changes: texts.map((t) => ({ before: t, after: null })),
+              },
+            ),
+          );
         }
         if (skip.header && inferred.repeatedHeaders) {
           exclude.push(skip.header);
@@ -278,16 +331,78 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
         ),
       );
 
-    progress(0.55, 'writing');
     const json = format === 'json' || format === 'ndjson';
+    const errored = typed.filter((t) => t.formulaErrors);
+    if (errored.length) {
+      const n = errored.reduce((s, t) => s + t.formulaErrors!, 0);
+      problems.push(
+        problem(
+          'formula_errors',
+          'warning',
+          `有 ${n} 个单元格是公式错误（如 #DIV/0!、#N/A），已作为空值`,
+          `${n} cells held formula errors (such as #DIV/0! or #N/A) and were read as empty`,
+          { count: n, columns: errored.map((t) => t.name) },
+        ),
+      );
+    }
+    const quoted = format === 'csv' || format === 'tsv';
+    if (from && !json) {
+      const changed = await textChanges(c, typed, from, quoted);
+      const total = (list: { count: number }[]) => list.reduce((s, t) => s + t.count, 0);
+      const names = (list: { name: string }[]) => list.map((t) => t.name);
+      if (changed.trimmed.length)
+        problems.push(
+          problem(
+            'trimmed_spaces',
+            'info',
+            `有 ${total(changed.trimmed)} 个文本单元格前后带空格，已去除空格（列：${names(changed.trimmed).join('、')}）`,
+            `${total(changed.trimmed)} text cells had spaces around them, which were removed (columns: ${names(changed.trimmed).join(', ')})`,
+            { count: total(changed.trimmed), columns: names(changed.trimmed) },
+          ),
+        );
+      if (changed.dates.length)
+        problems.push(
+          problem(
+            'dates_read',
+            'info',
+            `有 ${total(changed.dates)} 个日期写作 20230501 或 2023年5月，已按日期保存为 2023-05-01（只有年月的取当月 1 日；列：${names(changed.dates).join('、')}）`,
+            `${total(changed.dates)} dates written as 20230501 or 2023年5月 were stored as dates, 2023-05-01 (a month alone as its first day; columns: ${names(changed.dates).join(', ')})`,
+            { count: total(changed.dates), columns: names(changed.dates) },
+          ),
+        );
+      if (changed.quoted.length)
+        problems.push(
+          problem(
+            'formula_quotes',
+            'info',
+            `有 ${total(changed.quoted)} 个单元格以 ' 开头、其后是公式符号（电子表格防公式执行的写法），已去掉开头的 '（列：${names(changed.quoted).join('、')}）`,
+            `${total(changed.quoted)} cells started with ' before a formula sign (how spreadsheets are kept from running formulas); the leading ' was removed (columns: ${names(changed.quoted).join(', ')})`,
+            { count: total(changed.quoted), columns: names(changed.quoted) },
+          ),
+        );
+    }
+    const identifiers = typed.filter((t) => t.identifier).map((t) => t.name);
+    if (identifiers.length)
+      problems.push(
+        problem(
+          'identifier_columns',
+          'info',
+          `列“${identifiers.join('、')}”的列名表明是证件号、账号、电话等标识，按文本保存，不作数值`,
+          `Columns "${identifiers.join('", "')}" are named as identifiers (ID, account or phone numbers) and are kept as text, not numbers`,
+          { columns: identifiers },
+        ),
+      );
+
+    progress(0.55, 'writing');
     written ??= await writeParquet(
       c,
       parquetFile,
       from,
-      typed.map((t) => ({ name: t.name, expr: json ? ident(t.stage) : convert(t) })),
+      typed.map((t) => ({ name: t.name, expr: json ? ident(t.stage) : convert(t, quoted) })),
       exclude,
     );
     progress(0.8, 'profiling');
+    problems.push(...(await numberProposals(c, `read_parquet(${literal(parquetFile)})`, typed)));
     const stats = await profile(c, `read_parquet(${literal(parquetFile)})`, [], typed, written);
     if (stats.rows === 0)
       throw new IngestError('no_rows', {

@@ -94,9 +94,13 @@ export function isSpanningRow(cells: (string | null)[], width: number): boolean 
 }
 
 /** Whitespace inside a header (line breaks in merged Excel cells) is noise; names must also be unique. */
-export function cleanNames(raw: string[], reserved: string[] = []): { names: string[]; invented: boolean[] } {
+export function cleanNames(
+  raw: string[],
+  reserved: string[] = [],
+): { names: string[]; invented: boolean[]; renamed: { from: string; to: string }[] } {
   const seen = new Set(reserved.map((r) => r.toLowerCase()));
   const invented: boolean[] = [];
+  const renamed: { from: string; to: string }[] = [];
   const names = raw.map((r, i) => {
     let name = (r ?? '')
       .replace(/\s*[\r\n]+\s*/g, '')
@@ -109,9 +113,29 @@ export function cleanNames(raw: string[], reserved: string[] = []): { names: str
     let unique = name;
     for (let n = 2; seen.has(unique.toLowerCase()); n++) unique = `${name.slice(0, 95)}_${n}`;
     seen.add(unique.toLowerCase());
+    if (unique !== name && !invented[i]) renamed.push({ from: name, to: unique });
     return unique;
   });
-  return { names, invented };
+  return { names, invented, renamed };
+}
+
+/** The notice for header names that had to change to be unique (a second 名称 becomes 名称_2). */
+export function renamedProblem(renamed: { from: string; to: string }[]): Problem[] {
+  if (!renamed.length) return [];
+  const list = renamed.map((r) => `${r.from} → ${r.to}`);
+  return [
+    problem(
+      'renamed_columns',
+      'info',
+      `有 ${renamed.length} 个列名重复或与保留名相同，已改名：${list.slice(0, 10).join('，')}`,
+      `${renamed.length} column names were repeated or reserved and were renamed: ${list.slice(0, 10).join(', ')}`,
+      {
+        count: renamed.length,
+        columns: renamed.map((r) => r.to),
+        changes: renamed.slice(0, 20).map((r) => ({ before: r.from, after: r.to })),
+      },
+    ),
+  ];
 }
 
 const forwardFill = (cells: string[]) => {
@@ -210,7 +234,8 @@ export function detectLayout(sample: string, opts: LayoutOptions): Layout {
       );
     } else raw = upper;
   }
-  const { names, invented } = cleanNames(raw, opts.reservedNames);
+  const { names, invented, renamed } = cleanNames(raw, opts.reservedNames);
+  problems.push(...renamedProblem(renamed));
   return { delimiter, skipLines: lastHeaderLine, headerRows, columns: names, invented, problems };
 }
 
@@ -220,7 +245,40 @@ export const tooManyColumns = (found: number, max: number) =>
     en: `The file has ${found} columns, more than the limit of ${max}`,
   });
 
-const TOTAL = /^(合计|总计|小计|总合计|共计|累计|全市合计|全省合计|总数|total|grand total|sum)\s*[:：]?$/i;
+/**
+ * Labels of a total or subtotal row, wherever it sits (合计 at the foot, 全市 at the top, 小计 in
+ * the middle): such a row repeats the data it sums, so every sum over the table would count twice.
+ * Matched against the first non-empty of the first three cells, spaces removed. Each holds 计, 全,
+ * 总, total or sum, which `totalRow` (load.ts) tests first to keep the pattern off ordinary cells.
+ */
+export const TOTAL_WORDS = [
+  '合计',
+  '总计',
+  '小计',
+  '总合计',
+  '共计',
+  '累计',
+  '总数',
+  '全市',
+  '全省',
+  '全区',
+  '全县',
+  '全国',
+  '全市合计',
+  '全省合计',
+  '全区合计',
+  '全县合计',
+  '全市总计',
+  '全省总计',
+  '本市合计',
+  'total',
+  'grandtotal',
+  'subtotal',
+  'sum',
+];
+/** The pattern for a total row's label, in the syntax both JavaScript and DuckDB (RE2) accept. */
+export const TOTAL_PATTERN = `(${TOTAL_WORDS.join('|')})[:：]?`;
+const TOTAL = new RegExp(`^${TOTAL_PATTERN}$`, 'i');
 const NOTE =
   /^(注|备注|说明|附注|数据来源|资料来源|来源|填报(人|单位|日期)?|填表(人|日期)?|制表(人|单位|日期)?|审核(人)?|负责人|单位负责人|统计负责人|note|notes|source)\s*[:：\d（(]/i;
 

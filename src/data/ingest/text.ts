@@ -67,10 +67,13 @@ function mostlyUtf8(head: Buffer): boolean {
   return good > 0 && bad * 4 <= good;
 }
 
+/** How far another CJK encoding must lead GB18030 before a Chinese government file is read as it. */
+const CJK_LEAD = 25;
+
 export function detectEncoding(
   head: Buffer,
   complete: boolean,
-): { encoding: string; bom: boolean; repair: boolean } {
+): { encoding: string; bom: boolean; repair: boolean; guessed?: boolean } {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf)
     return { encoding: 'utf-8', bom: true, repair: !utf8Prefix(head, complete) };
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: true, repair: false };
@@ -78,14 +81,18 @@ export function detectEncoding(
   if (utf8Prefix(head, complete)) return { encoding: 'utf-8', bom: false, repair: false };
   if (mostlyUtf8(head)) return { encoding: 'utf-8', bom: false, repair: true };
   // Not UTF-8. Chinese government files that are not UTF-8 are GB18030-family unless the
-  // detector is confident of something else it can name.
+  // detector is confident of something else it can name. A short GBK file scores as high for
+  // EUC-KR or Big5 as for GB18030 (the byte ranges overlap): another CJK encoding has to lead
+  // clearly to be chosen over the GB family.
   const guesses = chardet.analyse(head);
+  const gb = Math.max(0, ...guesses.filter((g) => /^GB/i.test(g.name)).map((g) => g.confidence));
   const named = guesses.find(
     (g) => g.confidence >= 50 && iconv.encodingExists(normaliseName(g.name)) && !/^utf-8$/i.test(g.name),
   );
-  const encoding =
-    named && !/^(ISO-8859|windows-125)/i.test(named.name) ? normaliseName(named.name) : 'gb18030';
-  return { encoding, bom: false, repair: false };
+  const otherCjk = named && /^(Big5|EUC-KR|EUC-JP|Shift_JIS|ISO-2022)/i.test(named.name);
+  if (!named || /^(ISO-8859|windows-125)/i.test(named.name) || (otherCjk && named.confidence - gb < CJK_LEAD))
+    return { encoding: 'gb18030', bom: false, repair: false, guessed: gb < 50 };
+  return { encoding: normaliseName(named.name), bom: false, repair: false };
 }
 
 const tmpName = (dir: string, ext: string) =>
@@ -173,14 +180,23 @@ export async function asUtf8(
     return { file, encoding, temporary: false, problems };
   fs.mkdirSync(tmpDir, { recursive: true });
   const { file: out, replaced } = await convert(file, encoding, tmpDir, opts.signal);
+  // A guess the detector was not sure of is a warning: the department should look at the text.
+  const guessed = !opts.forced && detected.guessed === true && encoding === detected.encoding;
   if (encoding !== 'utf-8')
     problems.push(
-      problem(
-        'encoding_converted',
-        'info',
-        `文件编码为 ${encoding.toUpperCase()}，已转换为 UTF-8`,
-        `The file was encoded in ${encoding.toUpperCase()} and was converted to UTF-8`,
-      ),
+      guessed
+        ? problem(
+            'encoding_converted',
+            'warning',
+            `无法确定文件编码，按 ${encoding.toUpperCase()} 读取并转换为 UTF-8；如中文显示为乱码，请指定编码后重新上传`,
+            `The file's encoding could not be determined; it was read as ${encoding.toUpperCase()} and converted to UTF-8. If the text looks garbled, upload again naming the encoding`,
+          )
+        : problem(
+            'encoding_converted',
+            'info',
+            `文件编码为 ${encoding.toUpperCase()}，已转换为 UTF-8`,
+            `The file was encoded in ${encoding.toUpperCase()} and was converted to UTF-8`,
+          ),
     );
   if (replaced)
     problems.push(
@@ -226,4 +242,34 @@ export async function tailText(file: string, bytes = 64 * 1024): Promise<string>
   } finally {
     await fd.close();
   }
+}
+
+/**
+ * The lines of a text file below its first `skip` lines, and how many of those are empty: what a
+ * file's records must add up to when no record spans lines. A quote left open joins the lines
+ * after it into one record, which this count (unlike any CSV parser) does not follow.
+ */
+export async function countLines(
+  file: string,
+  skip: number,
+  signal?: AbortSignal,
+): Promise<{ lines: number; empty: number }> {
+  let lines = 0;
+  let empty = 0;
+  // Bytes on the current line so far, not counting a CR: zero at the end of an empty line.
+  let width = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20, signal })) {
+    const buf = chunk as Buffer;
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+      width += nl - start - (nl > start && buf[nl - 1] === 13 ? 1 : 0);
+      lines++;
+      if (width === 0 && lines > skip) empty++;
+      width = 0;
+      start = nl + 1;
+    }
+    width += buf.length - start;
+  }
+  if (width > 0) lines++;
+  return { lines: Math.max(0, lines - skip), empty };
 }

@@ -34,22 +34,62 @@ interface Merge {
 const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
-function dateText(d: Date): string {
+
+/** A number format that shows only a time of day (`hh:mm`, `[h]:mm:ss`, `h:mm AM/PM`). */
+const timeOnly = (fmt: string) => {
+  const f = fmt.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '').toLowerCase();
+  return /[hs]/.test(f) && !/[yd]/.test(f);
+};
+
+function dateText(raw: Date, fmt: string): string {
+  // The serial number's float noise (08:29:59.9998) rounds to the second the sheet shows.
+  const d = new Date(Math.round(raw.getTime() / 1000) * 1000);
   // exceljs turns a cell's serial number into a Date in UTC; the sheet's clock is whatever the author's was.
   const day = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
-  const time =
-    d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds()
-      ? ` ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
-      : '';
-  return day + time;
+  const clock = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  // A time of day alone is serial 0.x, which exceljs dates on Excel's day zero (1899-12-30).
+  if (timeOnly(fmt) || (day === '1899-12-30' && clock !== '00:00:00')) return clock;
+  // A format with a clock shows it at midnight too: a column of timestamps stays one.
+  const showsTime = /[hs]/.test(fmt.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '').toLowerCase());
+  return showsTime || d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds() ? `${day} ${clock}` : day;
 }
 
-function cellText(v: unknown, errors: { n: number }): string {
+/**
+ * A number as the sheet shows it. Excel keeps 15 significant digits, so binary noise past them
+ * (1.1000000000000001 from a formula) is not part of the value; a format of zeros (`000000`)
+ * is a code's fixed width, so 1 shown as 000001 is the text 000001.
+ */
+function numberText(v: number, fmt: string): string {
+  if (!Number.isFinite(v)) return '';
+  const text = String(Number(v.toPrecision(15)));
+  const zeros = /^0+$/.exec(fmt.trim());
+  return zeros && Number.isInteger(v) && v >= 0 ? text.padStart(zeros[0].length, '0') : text;
+}
+
+const isDateFormat = (fmt: string) => {
+  const f = fmt.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '').toLowerCase();
+  return /[ymdhs]/.test(f) && !/^general$/.test(f);
+};
+
+interface FormulaErrors {
+  n: number;
+  /** The cell being read (sheet row), to name it. */
+  line: number;
+  examples: { line: number; before: string; after: null }[];
+}
+
+/** Text as the sheet means it: `_x000D_` is how a spreadsheet's XML writes a carriage return (OOXML ST_Xstring). */
+const xstring = (text: string) =>
+  text.includes('_x')
+    ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+    : text;
+
+function cellText(v: unknown, fmt: string, errors: FormulaErrors): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  if (typeof v === 'string') return xstring(v);
+  if (typeof v === 'number') return numberText(v, fmt);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : dateText(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : dateText(v, fmt);
   if (typeof v === 'object') {
     const o = v as {
       richText?: { text: string }[];
@@ -59,16 +99,32 @@ function cellText(v: unknown, errors: { n: number }): string {
       formula?: string;
       sharedFormula?: string;
     };
-    if (o.richText) return o.richText.map((t) => t.text).join('');
+    if (o.richText) return xstring(o.richText.map((t) => t.text).join(''));
     if (o.error) {
       errors.n++;
+      if (errors.examples.length < 20)
+        errors.examples.push({ line: errors.line, before: o.error, after: null });
       return '';
     }
-    if ('result' in o || o.formula || o.sharedFormula) return cellText(o.result, errors);
-    if (o.text !== undefined) return cellText(o.text, errors);
+    if ('result' in o || o.formula || o.sharedFormula) {
+      // The streaming reader drops an error result (#DIV/0!, read as NaN), leaving a formula
+      // without a value; it gives a date result as its serial number.
+      if (o.result === undefined || (typeof o.result === 'number' && Number.isNaN(o.result)))
+        return cellText({ error: `=${o.formula ?? o.sharedFormula ?? ''}` }, fmt, errors);
+      if (typeof o.result === 'number' && isDateFormat(fmt)) {
+        const ms = Math.round((o.result - 25569) * 86400000);
+        return cellText(new Date(ms), fmt, errors);
+      }
+      return cellText(o.result, fmt, errors);
+    }
+    if (o.text !== undefined) return cellText(o.text, fmt, errors);
   }
   return String(v);
 }
+
+/** Sheets that explain a workbook rather than hold its table (说明 first is common): passed over when no sheet is named. */
+const NOTES_SHEET =
+  /^(填表|编制|数据|指标)?(说明|注释|备注|附注|封面|目录|使用说明|readme|notes?|instructions?|about|cover|contents)$/i;
 
 export async function xlsxToCsv(
   file: string,
@@ -82,7 +138,8 @@ export async function xlsxToCsv(
   const chosen = wanted
     ? (parts.sheets.find((s) => s.name === wanted) ??
       (/^\d+$/.test(wanted) ? parts.sheets[Number(wanted) - 1] : undefined))
-    : parts.sheets[0];
+    : (parts.sheets.find((s) => !NOTES_SHEET.test(s.name.trim())) ?? parts.sheets[0]);
+  const skipped = wanted ? [] : parts.sheets.slice(0, parts.sheets.indexOf(chosen!)).map((s) => s.name);
   if (!chosen)
     throw new IngestError('unknown_sheet', {
       zh: `没有名为“${wanted}”的工作表（有：${parts.sheets.map((s) => s.name).join('、')}）`,
@@ -113,7 +170,7 @@ export async function xlsxToCsv(
   fs.mkdirSync(tmpDir, { recursive: true });
   const out = path.join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}.csv`);
   const stream = fs.createWriteStream(out);
-  const errors = { n: 0 };
+  const errors: FormulaErrors = { n: 0, line: 0, examples: [] };
   let written = 0;
   const write = async (line: string) => {
     if (!stream.write(line)) await once(stream, 'drain');
@@ -151,9 +208,10 @@ export async function xlsxToCsv(
         // Rows absent from the sheet are blank lines, so line numbers stay the sheet's.
         for (let r = written + 1; r < row.number; r++) await emit(r, []);
         const cells: string[] = [];
+        errors.line = row.number;
         row.eachCell({ includeEmpty: false }, (cell, col) => {
           if (col > opts.maxColumns + 1) return;
-          cells[col] = cellText(cell.value, errors).trim();
+          cells[col] = cellText(cell.value, cell.numFmt ?? '', errors);
         });
         await emit(
           row.number,
@@ -181,19 +239,26 @@ export async function xlsxToCsv(
       problem(
         'formula_errors',
         'warning',
-        `有 ${errors.n} 个单元格是公式错误（如 #N/A），已作为空值`,
-        `${errors.n} cells held formula errors (such as #N/A) and were read as empty`,
-        { count: errors.n },
+        `有 ${errors.n} 个单元格是公式错误（如 #DIV/0!、#N/A）或没有计算结果，已作为空值`,
+        `${errors.n} cells held formula errors (such as #DIV/0! or #N/A) or formulas without a computed value, and were read as empty`,
+        { count: errors.n, lines: errors.examples.map((e) => e.line), changes: errors.examples },
       ),
     );
   if (parts.sheets.length > 1 && !wanted)
     problems.push(
-      problem(
-        'other_sheets',
-        'info',
-        `工作簿有 ${parts.sheets.length} 个工作表，只导入了第一个“${chosen.name}”`,
-        `The workbook has ${parts.sheets.length} sheets; only the first, "${chosen.name}", was imported`,
-      ),
+      skipped.length
+        ? problem(
+            'other_sheets',
+            'info',
+            `工作簿有 ${parts.sheets.length} 个工作表；“${skipped.join('、')}”是说明，不是数据表，导入了“${chosen.name}”`,
+            `The workbook has ${parts.sheets.length} sheets; "${skipped.join('", "')}" holds notes, not a table, and "${chosen.name}" was imported`,
+          )
+        : problem(
+            'other_sheets',
+            'info',
+            `工作簿有 ${parts.sheets.length} 个工作表，只导入了第一个“${chosen.name}”`,
+            `The workbook has ${parts.sheets.length} sheets; only the first, "${chosen.name}", was imported`,
+          ),
     );
   return { file: out, sheet: chosen.name, sheets: parts.sheets.map((s) => s.name), mergedLines, problems };
 }
