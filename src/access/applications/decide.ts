@@ -209,6 +209,7 @@ async function planApproval(
       reportEvery: every,
       nextReportDue: every ? nextReportDue(today, every) : null,
       scope,
+      orderedByAuthority: final,
     },
   };
 }

@@ -19,3 +19,9 @@ export {
 export { fileUsageReport, listUsageReports, createGrantToken } from './reports.ts';
 export { listRevocationNotices, maskName } from './notices.ts';
 export { workCalendar, requireWorkflowActor, refuseAndAudit, checkBody, iso, UUID } from './support.ts';
+export {
+  askForRuling,
+  listRulingRequests,
+  decideRulingRequest,
+  RulingRequestInputSchema,
+} from './rulings.ts';

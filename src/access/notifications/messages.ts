@@ -19,7 +19,10 @@ export type NotificationKind =
   | 'grant.revoked'
   | 'grant.expired'
   | 'grant.report_due'
-  | 'grant.report_filed';
+  | 'grant.report_filed'
+  | 'grant.ruling_requested'
+  | 'grant.ruling_request_accepted'
+  | 'grant.ruling_request_refused';
 
 export interface NotificationParams {
   /** 'application' | 'sharing' for request notices. */
@@ -35,6 +38,8 @@ const what = (p: NotificationParams): Label =>
   p.requestKind === 'sharing'
     ? { zh: '共享申请', en: 'Sharing request' }
     : { zh: '有条件开放申请', en: 'Application for conditional data' };
+
+const stepZh = (p: NotificationParams) => (p.step === 'suspend' ? '暂停' : '撤销');
 
 const TITLES: Record<NotificationKind, (p: NotificationParams) => Label> = {
   'request.submitted': (p) => ({
@@ -79,6 +84,18 @@ const TITLES: Record<NotificationKind, (p: NotificationParams) => Label> = {
     en: `Usage report due on ${p.dueDate}`,
   }),
   'grant.report_filed': () => ({ zh: '收到数据利用情况报告', en: 'Usage report received' }),
+  'grant.ruling_requested': (p) => ({
+    zh: `提供部门申请${stepZh(p)}数据主管部门裁定的授权`,
+    en: `The providing department asks to ${p.step} a grant the data authority ordered`,
+  }),
+  'grant.ruling_request_accepted': (p) => ({
+    zh: `数据主管部门同意${stepZh(p)}其裁定的授权`,
+    en: `The data authority agreed to ${p.step} the grant it ordered`,
+  }),
+  'grant.ruling_request_refused': (p) => ({
+    zh: `数据主管部门不同意${stepZh(p)}其裁定的授权`,
+    en: `The data authority refused to ${p.step} the grant it ordered`,
+  }),
 };
 
 export function renderNotification(kind: string, params: NotificationParams): { title: Label; body: Label } {

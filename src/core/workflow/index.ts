@@ -40,6 +40,8 @@ export {
   grantActions,
   nextGrantStatus,
   grantPartiesFor,
+  boundByRuling,
+  type GrantFacts,
   effectiveGrantStatus,
   reportIntervals,
   nextReportDue,
@@ -54,6 +56,7 @@ export type {
   GrantDataset,
   GrantKind,
   Grant,
+  GrantRulingRequest,
   UsageReport,
   RevocationNotice,
 } from './types.ts';

@@ -65,7 +65,11 @@ const STEPS: Record<RequestAction, Step[]> = {
     { from: 'rejected', to: 'escalated', by: ['requester'], kinds: ['sharing'], when: (f) => !f.final },
     { from: 'submitted', to: 'escalated', by: ['requester'], kinds: ['sharing'], when: (f) => !!f.overdue },
   ],
-  revoke: [{ from: 'approved', to: 'revoked', by: ['provider', 'authority'], kinds: BOTH }],
+  revoke: [
+    { from: 'approved', to: 'revoked', by: ['provider', 'authority'], kinds: BOTH, when: (f) => !f.final },
+    // What the authority ordered binds the provider (seed 001 协调机制): only the authority undoes it.
+    { from: 'approved', to: 'revoked', by: ['authority'], kinds: ['sharing'], when: (f) => !!f.final },
+  ],
   expire: [{ from: 'approved', to: 'expired', by: ['system'], kinds: BOTH }],
 };
 

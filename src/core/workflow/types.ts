@@ -96,6 +96,20 @@ export interface Grant {
   nextReportDue: string | null;
   statusReason: string | null;
   statusChangedAt: string | null;
+  /** Issued by the data authority's ruling on an escalated sharing request: only the authority may suspend, reinstate or revoke it. */
+  orderedByAuthority: boolean;
+}
+
+/** The providing department's request that the authority suspend or revoke a grant it ordered. */
+export interface GrantRulingRequest {
+  id: string;
+  grantId: string;
+  action: 'suspend' | 'revoke';
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  status: 'pending' | 'accepted' | 'refused';
+  decision: { at: string; by: string; reason: string } | null;
 }
 
 export interface UsageReport {

@@ -218,3 +218,7 @@ export interface Schema {
   dataset_use_key: DatasetUseKeyTable;
   usage_salt: UsageSaltTable;
 }
+
+// Sharing disputes (migration 014): merged into the interfaces above.
+import type { SharingDisputeTables } from './sharing-disputes.ts';
+export interface Schema extends SharingDisputeTables {}
