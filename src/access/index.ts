@@ -65,6 +65,10 @@ export {
   listSharingRequests,
   decideSharingRequest,
   sharedWithoutRequest,
+  getNegotiation,
+  postNegotiationMessage,
+  giveUpNegotiation,
+  NegotiationMessageInputSchema,
 } from './sharing/index.ts';
 export {
   getGrant,

@@ -100,6 +100,8 @@ export interface WorkflowConfig {
   applicationDeadlineDays: number;
   /** Working days a department has to answer another department's sharing request (Beijing: 3); also the authority's, once escalated. */
   sharingDeadlineDays: number;
+  /** Working days the two departments negotiate (协商) a refused or overdue sharing request before it may go to the authority. */
+  negotiationDeadlineDays: number;
   /** Reminders go out this many working days before a deadline (0: on the due day only). */
   reminderDays: number;
   /** List unopened (不予开放) datasets, with their reason, in public catalogue listings. Their data is never served. */
@@ -138,6 +140,13 @@ function loadWorkflowConfig(env: NodeJS.ProcessEnv, problems: string[]): Workflo
       1,
       60,
       'KAIFANG_SHARING_DEADLINE_DAYS',
+      problems,
+    ),
+    negotiationDeadlineDays: parseIntIn(
+      env.KAIFANG_NEGOTIATION_DEADLINE_DAYS ?? '5',
+      1,
+      60,
+      'KAIFANG_NEGOTIATION_DEADLINE_DAYS',
       problems,
     ),
     reminderDays: parseIntIn(env.KAIFANG_REMINDER_DAYS ?? '1', 0, 30, 'KAIFANG_REMINDER_DAYS', problems),

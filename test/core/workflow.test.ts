@@ -14,6 +14,8 @@ import {
   holidayName,
   isWorkingDay,
   nextGrantStatus,
+  negotiationStage,
+  mayOpenNegotiation,
   nextReportDue,
   nextRequestStatus,
   partiesFor,
@@ -25,6 +27,7 @@ import {
   workingDaysBetween,
   workingDaysOverdue,
   type GrantStatus,
+  type NegotiationStage,
   type Party,
   type RequestAction,
   type RequestKind,
@@ -130,7 +133,7 @@ describe('working-day calendar against the State Council notices', () => {
 });
 
 describe('request state machine (design §7)', () => {
-  type Facts = { overdue?: boolean; final?: boolean };
+  type Facts = { overdue?: boolean; final?: boolean; negotiation?: NegotiationStage };
   type Expect = { to: RequestStatus; by: Party[]; when?: (f: Facts) => boolean };
   const notFinal = (f: Facts) => !f.final;
   // Every step there is, written out by hand; everything else must be refused.
@@ -148,8 +151,21 @@ describe('request state machine (design §7)', () => {
     application: both,
     sharing: {
       ...both,
-      'submitted/escalate': [{ to: 'escalated', by: ['requester'], when: (f) => !!f.overdue }],
-      'rejected/escalate': [{ to: 'escalated', by: ['requester'], when: notFinal }],
+      // Escalation only after 协商: the thread's deadline passed or a side gave up.
+      'submitted/escalate': [
+        { to: 'escalated', by: ['requester'], when: (f) => !!f.overdue && f.negotiation === 'ended' },
+      ],
+      'rejected/escalate': [
+        { to: 'escalated', by: ['requester'], when: (f) => !f.final && f.negotiation === 'ended' },
+      ],
+      // 协商 may end in agreement: the provider reconsiders.
+      'rejected/approve': [
+        {
+          to: 'approved',
+          by: ['provider'],
+          when: (f) => !f.final && (f.negotiation === 'open' || f.negotiation === 'ended'),
+        },
+      ],
       'escalated/approve': [{ to: 'approved', by: ['authority'] }],
       'escalated/reject': [{ to: 'rejected', by: ['authority'] }],
       'escalated/withdraw': [{ to: 'withdrawn', by: ['requester'] }],
@@ -160,7 +176,12 @@ describe('request state machine (design §7)', () => {
       ],
     },
   };
-  const allFacts: Facts[] = [{}, { overdue: true }, { final: true }, { overdue: true, final: true }];
+  const allFacts: Facts[] = [undefined, 'none', 'open', 'ended'].flatMap((negotiation) =>
+    [{}, { overdue: true }, { final: true }, { overdue: true, final: true }].map((f) => ({
+      ...f,
+      ...(negotiation && { negotiation: negotiation as NegotiationStage }),
+    })),
+  );
 
   for (const kind of ['application', 'sharing'] as RequestKind[]) {
     test(`${kind}: every (state, action) pair is either the step written above or refused`, () => {
@@ -184,6 +205,31 @@ describe('request state machine (design §7)', () => {
       assert.equal(steps, Object.keys(expected[kind]).length);
     });
   }
+
+  test('协商: a thread is open until its deadline passes or a side gives up; only refused (not by the authority) or overdue sharing requests open one', () => {
+    const due = new Date('2026-03-09T15:59:59.999Z');
+    assert.equal(negotiationStage(null, due), 'none');
+    assert.equal(negotiationStage({ dueAt: due, endedAt: null }, due), 'open', 'the due day holds');
+    assert.equal(negotiationStage({ dueAt: due, endedAt: null }, new Date(due.getTime() + 1)), 'ended');
+    assert.equal(
+      negotiationStage({ dueAt: due, endedAt: '2026-03-03T02:00:00Z' }, new Date('2026-03-03T03:00:00Z')),
+      'ended',
+    );
+    assert.equal(mayOpenNegotiation('sharing', 'rejected', {}), true);
+    assert.equal(mayOpenNegotiation('sharing', 'rejected', { final: true }), false);
+    assert.equal(mayOpenNegotiation('sharing', 'submitted', { overdue: true }), true);
+    assert.equal(mayOpenNegotiation('sharing', 'submitted', {}), false);
+    assert.equal(mayOpenNegotiation('application', 'rejected', {}), false);
+    for (const s of [
+      'returned_for_info',
+      'escalated',
+      'approved',
+      'withdrawn',
+      'revoked',
+      'expired',
+    ] as const)
+      assert.equal(mayOpenNegotiation('sharing', s, { overdue: true }), false, s);
+  });
 
   test('terminal states have no way out', () => {
     for (const kind of ['application', 'sharing'] as RequestKind[])

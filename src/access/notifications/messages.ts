@@ -14,6 +14,9 @@ export type NotificationKind =
   | 'request.escalated'
   | 'request.reminder'
   | 'request.overdue'
+  | 'request.negotiation_opened'
+  | 'request.negotiation_message'
+  | 'request.negotiation_failed'
   | 'grant.suspended'
   | 'grant.reinstated'
   | 'grant.revoked'
@@ -74,6 +77,18 @@ const TITLES: Record<NotificationKind, (p: NotificationParams) => Label> = {
   'request.overdue': (p) => ({
     zh: `${what(p).zh}已超过答复期限（${p.dueDate}）`,
     en: `${what(p).en} is past its deadline (${p.dueDate})`,
+  }),
+  'request.negotiation_opened': (p) => ({
+    zh: `共享申请进入协商，请双方于 ${p.dueDate} 前协商解决`,
+    en: `Sharing request in negotiation (协商) until ${p.dueDate}`,
+  }),
+  'request.negotiation_message': () => ({
+    zh: '共享申请协商有新留言',
+    en: 'New message in a sharing negotiation',
+  }),
+  'request.negotiation_failed': () => ({
+    zh: '共享申请协商未达成一致，可提请数据主管部门协调',
+    en: 'Sharing negotiation failed: the request may go to the data authority',
   }),
   'grant.suspended': () => ({ zh: '数据使用授权已暂停', en: 'Data grant suspended' }),
   'grant.reinstated': () => ({ zh: '数据使用授权已恢复', en: 'Data grant reinstated' }),

@@ -6,3 +6,9 @@ export {
   decideSharingRequest,
   sharedWithoutRequest,
 } from './sharing.ts';
+export {
+  getNegotiation,
+  postNegotiationMessage,
+  giveUpNegotiation,
+  NegotiationMessageInputSchema,
+} from './negotiation.ts';

@@ -46,6 +46,7 @@ export {
   reportIntervals,
   nextReportDue,
 } from './grants.ts';
+export { type NegotiationStage, negotiationStage, mayOpenNegotiation } from './negotiation.ts';
 export { type Commitment, commitments, currentCommitment, findCommitment } from './commitment.ts';
 export type {
   RowCondition,
@@ -57,6 +58,8 @@ export type {
   GrantKind,
   Grant,
   GrantRulingRequest,
+  NegotiationMessage,
+  NegotiationThread,
   UsageReport,
   RevocationNotice,
 } from './types.ts';

@@ -17,6 +17,30 @@ export interface GrantRulingRequestTable {
   decision_reason: string | null;
 }
 
+export interface SharingNegotiationTable {
+  request_id: string;
+  opened_at: Timestamp;
+  opened_by: string | null;
+  deadline_days: number;
+  due_at: Timestamp;
+  ended_at: Timestamp | null;
+  ended_by: string | null;
+  ended_org_id: string | null;
+  end_reason: string | null;
+}
+
+export interface SharingNegotiationMessageTable {
+  id: Generated<string>;
+  request_id: string;
+  seq: Generated<number>;
+  author_id: string;
+  author_org_id: string | null;
+  body: string;
+  created_at: Timestamp;
+}
+
 export interface SharingDisputeTables {
   grant_ruling_request: GrantRulingRequestTable;
+  sharing_negotiation: SharingNegotiationTable;
+  sharing_negotiation_message: SharingNegotiationMessageTable;
 }

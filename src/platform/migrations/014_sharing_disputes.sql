@@ -23,3 +23,29 @@ CREATE TABLE grant_ruling_request (
 );
 CREATE INDEX grant_ruling_request_grant_idx ON grant_ruling_request (grant_id);
 CREATE INDEX grant_ruling_request_status_idx ON grant_ruling_request (status, requested_at);
+
+-- 协商: the thread between the requesting and the providing department of a refused or overdue
+-- sharing request, with its own deadline (working days); ended_* when a side gives up.
+CREATE TABLE sharing_negotiation (
+  request_id uuid PRIMARY KEY REFERENCES access_request(id),
+  opened_at timestamptz NOT NULL,
+  opened_by uuid REFERENCES app_user(id),
+  deadline_days integer NOT NULL,
+  due_at timestamptz NOT NULL,
+  ended_at timestamptz,
+  ended_by uuid REFERENCES app_user(id),
+  ended_org_id uuid REFERENCES organisation(id),
+  end_reason text
+);
+
+CREATE TABLE sharing_negotiation_message (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  request_id uuid NOT NULL REFERENCES sharing_negotiation(request_id),
+  -- Order of writing within a thread.
+  seq bigserial NOT NULL,
+  author_id uuid NOT NULL REFERENCES app_user(id),
+  author_org_id uuid REFERENCES organisation(id),
+  body text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX sharing_negotiation_message_idx ON sharing_negotiation_message (request_id, seq);
