@@ -224,6 +224,13 @@ onEachDatabase('sharing and oversight pages without JavaScript', (kind) => {
       !(await gjj.get(`/console/sharing/${requestId}`)).text.includes('id="escalate-form"'),
       'no appeal',
     );
+    // The ruling binds the providing department: no suspend or revoke on its grant page.
+    const grantPage = await rsj.get(
+      `/console/grants/${(await s.ctx.db.selectFrom('access_grant').select('id').where('request_id', '=', requestId).executeTakeFirstOrThrow()).id}`,
+    );
+    assert.equal(grantPage.status, 200);
+    assert.ok(textOf(grantPage.text).includes('该授权由数据主管部门裁定'));
+    assert.ok(!grantPage.text.includes('id="manage-title"'));
     const held = await gjj.get('/console/grants?view=mine');
     assert.ok(textOf(held.text).includes('个人社保缴费明细'));
     assert.ok(textOf(held.text).includes('缴费月份、缴费状态'));

@@ -137,6 +137,8 @@ export const workflowsEn: Record<keyof typeof workflowsZh, string> = {
   'wf.final.lead':
     'This sharing request was escalated to the data authority. Its decision is final and both departments are told.',
 
+  'wf.grant.ordered':
+    'The data authority ordered this grant and its ruling binds the providing department: only the authority may suspend, reinstate or revoke it. The provider may ask the authority to, with a reason.',
   'wf.grant.title': 'Data grant',
   'wf.grant.scope': 'Scope of the grant',
   'wf.grant.grantee': 'Grantee',

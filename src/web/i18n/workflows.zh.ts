@@ -135,6 +135,8 @@ export const workflowsZh = {
   'wf.flash.negotiation_give_up': '已放弃协商，使用部门可提请数据主管部门协调。',
   'wf.final.lead': '该共享申请已提请数据主管部门协调。主管部门的决定为最终决定，并通知双方部门。',
 
+  'wf.grant.ordered':
+    '该授权由数据主管部门裁定，对提供部门具有约束力：只有数据主管部门可以暂停、恢复或撤销。提供部门如需暂停或撤销，可向数据主管部门提出申请并说明理由。',
   'wf.grant.title': '数据授权',
   'wf.grant.scope': '授权范围',
   'wf.grant.grantee': '被授权方',
