@@ -14,7 +14,7 @@ import {
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
 import { appendAudit } from '../audit.ts';
 import { notify } from '../notifications/index.ts';
-import { changeGrantStatus, grantPartiesOf, grantQuery, type GrantRow } from './grants.ts';
+import { changeGrantStatus, grantPartiesOf, grantQuery, loadVisibleGrant, type GrantRow } from './grants.ts';
 import { checkBody, iso, refuseAndAudit, requireWorkflowActor } from './support.ts';
 
 /**
@@ -162,6 +162,8 @@ export async function listRulingRequests(
   f: { grantId?: string; status?: GrantRulingRequest['status']; page?: number; pageSize?: number } = {},
 ): Promise<Page<GrantRulingRequest>> {
   const a = requireWorkflowActor(actor);
+  // A grant the caller may not see is not found, whether or not it exists.
+  if (f.grantId) await loadVisibleGrant(ctx, a, f.grantId);
   const page = Math.max(1, f.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, f.pageSize ?? 20));
   let q = ctx.db
