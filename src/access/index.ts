@@ -28,6 +28,10 @@ export {
   getSharingRequest,
   listSharingRequests,
   decideSharingRequest,
+  getNegotiation,
+  postNegotiationMessage,
+  giveUpNegotiation,
+  NegotiationMessageInputSchema,
 } from './sharing/index.ts';
 export {
   getGrant,
@@ -41,6 +45,10 @@ export {
   createGrantToken,
   listRevocationNotices,
   maskName,
+  askForRuling,
+  listRulingRequests,
+  decideRulingRequest,
+  RulingRequestInputSchema,
   type GrantFilter,
   type DataUse,
   type DataUseEntry,

@@ -19,6 +19,7 @@ import { applicationRoutes } from './routes/applications.ts';
 import { sharingRoutes } from './routes/sharing.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { calendarRoutes } from './routes/calendar.ts';
+import { rulingRoutes } from './routes/rulings.ts';
 
 export interface AppOptions {
   /** Sign-in methods beyond API tokens (the web console's session cookie). */
@@ -99,6 +100,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   await app.register(sharingRoutes(ctx), { prefix: '/api/v1' });
   await app.register(noticeRoutes(ctx), { prefix: '/api/v1' });
   await app.register(calendarRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(rulingRoutes(ctx), { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const ext of opts.extensions ?? []) await ext(app, ctx);
   return app;

@@ -58,6 +58,7 @@ export const CONFIG_VARIABLES = [
   'KAIFANG_SIGNIN_ADDRESS_LOCK_AFTER',
   'KAIFANG_SIGNIN_WINDOW_MINUTES',
   'KAIFANG_SIGNIN_LOCK_MINUTES',
+  'KAIFANG_NEGOTIATION_DEADLINE_DAYS',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -255,6 +256,8 @@ export interface WorkflowConfig {
   applicationDeadlineDays: number;
   /** Working days a department has to answer another department's sharing request (Beijing: 3); also the authority's, once escalated. */
   sharingDeadlineDays: number;
+  /** Working days the two departments negotiate (协商) a refused or overdue sharing request before it may go to the authority. */
+  negotiationDeadlineDays: number;
   /** Reminders go out this many working days before a deadline (0: on the due day only). */
   reminderDays: number;
   /** List unopened (不予开放) datasets, with their reason, in public catalogue listings. Their data is never served. */
@@ -333,6 +336,7 @@ function loadWorkflowConfig(r: EnvReader): WorkflowConfig {
     ...rules,
     reminderDays: r.int('KAIFANG_REMINDER_DAYS', 1, 0, 30),
     listUnopened: r.bool('KAIFANG_LIST_UNOPENED'),
+    negotiationDeadlineDays: r.int('KAIFANG_NEGOTIATION_DEADLINE_DAYS', 5, 1, 60),
     extraHolidays: dates('KAIFANG_EXTRA_HOLIDAYS'),
     extraWorkdays: dates('KAIFANG_EXTRA_WORKDAYS'),
   };

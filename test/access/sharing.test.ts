@@ -4,6 +4,7 @@ import { countAudit } from '../../src/identity/index.ts';
 import { resolveDataAccess } from '../../src/access/index.ts';
 import { onEachDatabase } from '../helpers/db.ts';
 import { auditActions, buildWorld, count, requestBody, type World } from './world.ts';
+import { escalateAfterNegotiation } from './disputes.ts';
 
 onEachDatabase('sharing between departments', (kind) => {
   let w: World;
@@ -156,7 +157,30 @@ onEachDatabase('sharing between departments', (kind) => {
       body: { reason: '该数据涉及企业商业信息，暂不共享' },
     });
     assert.equal(refused.body.status, 'rejected');
-    assert.deepEqual(refused.body.actions, []);
+    assert.deepEqual(refused.body.actions, ['approve'], 'the provider may reconsider while 协商 runs');
+    // The refusal opens 协商 for five working days: 10, Sat 11 (worked), 13, 14, 15 Oct.
+    assert.deepEqual(
+      { stage: refused.body.negotiation.stage, dueDate: refused.body.negotiation.dueDate },
+      { stage: 'open', dueDate: '2025-10-15' },
+    );
+    assert.deepEqual(
+      (await call('GET', `/api/v1/sharing-requests/${r.id}`, { token: w.staffB.token })).body.actions,
+      [],
+      'no escalation while the departments negotiate',
+    );
+    const tooSoon = await call('POST', `/api/v1/sharing-requests/${r.id}/escalate`, {
+      token: w.staffB.token,
+      body: { reason: '急需' },
+    });
+    assert.equal(tooSoon.status, 409, '协商 first');
+    assert.equal(tooSoon.body.error.code, 'invalid_transition');
+
+    at('2025-10-10T09:00:00+08:00');
+    const gaveUp = await call('POST', `/api/v1/sharing-requests/${r.id}/negotiation/give_up`, {
+      token: w.staffB.token,
+      body: { reason: '双方意见不一致' },
+    });
+    assert.equal(gaveUp.status, 200, JSON.stringify(gaveUp.body));
     assert.deepEqual(
       (await call('GET', `/api/v1/sharing-requests/${r.id}`, { token: w.staffB.token })).body.actions,
       ['escalate'],
@@ -176,8 +200,6 @@ onEachDatabase('sharing between departments', (kind) => {
       403,
       'the provider cannot escalate',
     );
-
-    at('2025-10-10T09:00:00+08:00');
     const up = await call('POST', `/api/v1/sharing-requests/${r.id}/escalate`, {
       token: w.staffB2.token,
       body: { reason: '履行市场监管职责需要，依据《条例》第十条' },
@@ -227,6 +249,8 @@ onEachDatabase('sharing between departments', (kind) => {
       [
         'sharing.submit',
         'sharing.reject',
+        'sharing.negotiation.open',
+        'sharing.negotiation.give_up',
         'sharing.escalate.denied',
         'sharing.escalate',
         'sharing.approve.denied',
@@ -238,7 +262,10 @@ onEachDatabase('sharing between departments', (kind) => {
     assert.equal(ruling.actorId, w.authority.id);
     assert.equal(ruling.after!.final, true);
     assert.equal(ruling.after!.reason, '属履职需要，按最小必要原则共享区县字段');
-    assert.equal(trail[3].after!.departmentDecision, '该数据涉及企业商业信息，暂不共享');
+    assert.equal(
+      trail.find((e) => e.action === 'sharing.escalate')!.after!.departmentDecision,
+      '该数据涉及企业商业信息，暂不共享',
+    );
 
     // A sharing revocation is not a public matter: the notice lists public users only.
     const revoked = await call('POST', `/api/v1/grants/${ruled.body.grantId}/revoke`, {
@@ -260,10 +287,7 @@ onEachDatabase('sharing between departments', (kind) => {
       token: w.staffA.token,
       body: { reason: '不予共享' },
     });
-    await call('POST', `/api/v1/sharing-requests/${r.id}/escalate`, {
-      token: staffC.token,
-      body: { reason: '申请协调' },
-    });
+    await escalateAfterNegotiation(w, r.id);
     const final = await call('POST', `/api/v1/sharing-requests/${r.id}/reject`, {
       token: w.authority.token,
       body: { reason: '经协调，维持不予共享' },
@@ -320,7 +344,7 @@ onEachDatabase('sharing between departments', (kind) => {
     at('2026-03-06T09:00:00+08:00');
     const seen = await call('GET', `/api/v1/sharing-requests/${r.id}`, { token: staffD.token });
     assert.equal(seen.body.deadline.overdue, true);
-    assert.deepEqual(seen.body.actions.sort(), ['escalate', 'withdraw']);
+    assert.deepEqual(seen.body.actions, ['withdraw'], 'escalation waits for 协商');
     const late = await sendDeadlineReminders(w.s.ctx);
     assert.equal(late.overdue, 1);
     assert.equal((await sendDeadlineReminders(w.s.ctx)).overdue, 0);
@@ -366,6 +390,17 @@ onEachDatabase('sharing between departments', (kind) => {
     });
     assert.ok(filtered.body.items.some((i: { id: string }) => i.id === r.id));
 
+    // The first word in the thread opens 协商 on an overdue request; giving up ends it.
+    const opened = await call('POST', `/api/v1/sharing-requests/${r.id}/negotiation/messages`, {
+      token: staffD.token,
+      body: { body: '请尽快答复' },
+    });
+    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    assert.equal(opened.body.stage, 'open');
+    await call('POST', `/api/v1/sharing-requests/${r.id}/negotiation/give_up`, {
+      token: w.staffA.token,
+      body: { reason: '本部门无法按期提供' },
+    });
     const up = await call('POST', `/api/v1/sharing-requests/${r.id}/escalate`, {
       token: staffD.token,
       body: { reason: '超期未答复' },

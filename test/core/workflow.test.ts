@@ -8,10 +8,14 @@ import {
   effectiveGrantStatus,
   findCommitment,
   grantActions,
+  grantPartiesFor,
+  boundByRuling,
   grantStatuses,
   holidayName,
   isWorkingDay,
   nextGrantStatus,
+  negotiationStage,
+  mayOpenNegotiation,
   nextReportDue,
   nextRequestStatus,
   partiesFor,
@@ -23,6 +27,7 @@ import {
   workingDaysBetween,
   workingDaysOverdue,
   type GrantStatus,
+  type NegotiationStage,
   type Party,
   type RequestAction,
   type RequestKind,
@@ -128,57 +133,103 @@ describe('working-day calendar against the State Council notices', () => {
 });
 
 describe('request state machine (design §7)', () => {
-  type Expect = { to: RequestStatus; by: Party[]; when?: 'overdue' | 'not_final' };
+  type Facts = { overdue?: boolean; final?: boolean; negotiation?: NegotiationStage };
+  type Expect = { to: RequestStatus; by: Party[]; when?: (f: Facts) => boolean };
+  const notFinal = (f: Facts) => !f.final;
   // Every step there is, written out by hand; everything else must be refused.
-  const both: Record<string, Expect> = {
-    'submitted/return_for_info': { to: 'returned_for_info', by: ['provider'] },
-    'submitted/approve': { to: 'approved', by: ['provider'] },
-    'submitted/reject': { to: 'rejected', by: ['provider'] },
-    'submitted/withdraw': { to: 'withdrawn', by: ['requester'] },
-    'returned_for_info/resubmit': { to: 'submitted', by: ['requester'] },
-    'returned_for_info/withdraw': { to: 'withdrawn', by: ['requester'] },
-    'approved/revoke': { to: 'revoked', by: ['provider', 'authority'] },
-    'approved/expire': { to: 'expired', by: ['system'] },
+  const both: Record<string, Expect[]> = {
+    'submitted/return_for_info': [{ to: 'returned_for_info', by: ['provider'] }],
+    'submitted/approve': [{ to: 'approved', by: ['provider'] }],
+    'submitted/reject': [{ to: 'rejected', by: ['provider'] }],
+    'submitted/withdraw': [{ to: 'withdrawn', by: ['requester'] }],
+    'returned_for_info/resubmit': [{ to: 'submitted', by: ['requester'] }],
+    'returned_for_info/withdraw': [{ to: 'withdrawn', by: ['requester'] }],
+    'approved/revoke': [{ to: 'revoked', by: ['provider', 'authority'], when: notFinal }],
+    'approved/expire': [{ to: 'expired', by: ['system'] }],
   };
-  const expected: Record<RequestKind, Record<string, Expect>> = {
+  const expected: Record<RequestKind, Record<string, Expect[]>> = {
     application: both,
     sharing: {
       ...both,
-      'submitted/escalate': { to: 'escalated', by: ['requester'], when: 'overdue' },
-      'rejected/escalate': { to: 'escalated', by: ['requester'], when: 'not_final' },
-      'escalated/approve': { to: 'approved', by: ['authority'] },
-      'escalated/reject': { to: 'rejected', by: ['authority'] },
-      'escalated/withdraw': { to: 'withdrawn', by: ['requester'] },
+      // Escalation only after 协商: the thread's deadline passed or a side gave up.
+      'submitted/escalate': [
+        { to: 'escalated', by: ['requester'], when: (f) => !!f.overdue && f.negotiation === 'ended' },
+      ],
+      'rejected/escalate': [
+        { to: 'escalated', by: ['requester'], when: (f) => !f.final && f.negotiation === 'ended' },
+      ],
+      // 协商 may end in agreement: the provider reconsiders.
+      'rejected/approve': [
+        {
+          to: 'approved',
+          by: ['provider'],
+          when: (f) => !f.final && (f.negotiation === 'open' || f.negotiation === 'ended'),
+        },
+      ],
+      'escalated/approve': [{ to: 'approved', by: ['authority'] }],
+      'escalated/reject': [{ to: 'rejected', by: ['authority'] }],
+      'escalated/withdraw': [{ to: 'withdrawn', by: ['requester'] }],
+      // What the authority ordered binds the provider: only the authority revokes it.
+      'approved/revoke': [
+        { to: 'revoked', by: ['provider', 'authority'], when: notFinal },
+        { to: 'revoked', by: ['authority'], when: (f) => !!f.final },
+      ],
     },
   };
+  const allFacts: Facts[] = [undefined, 'none', 'open', 'ended'].flatMap((negotiation) =>
+    [{}, { overdue: true }, { final: true }, { overdue: true, final: true }].map((f) => ({
+      ...f,
+      ...(negotiation && { negotiation: negotiation as NegotiationStage }),
+    })),
+  );
 
   for (const kind of ['application', 'sharing'] as RequestKind[]) {
     test(`${kind}: every (state, action) pair is either the step written above or refused`, () => {
       let steps = 0;
       for (const from of requestStatuses) {
         for (const action of requestActions as RequestAction[]) {
-          const e = expected[kind][`${from}/${action}`];
-          for (const facts of [{}, { overdue: true }, { final: true }, { overdue: true, final: true }]) {
-            const applies =
-              e && (!e.when || (e.when === 'overdue' ? facts.overdue : !('final' in facts && facts.final)));
+          const es = expected[kind][`${from}/${action}`] ?? [];
+          for (const facts of allFacts) {
+            const e = es.find((x) => !x.when || x.when(facts));
             const got = nextRequestStatus(kind, from, action, facts);
-            assert.equal(
-              got,
-              applies ? e.to : null,
-              `${kind} ${from} --${action}--> with ${JSON.stringify(facts)}`,
-            );
+            assert.equal(got, e?.to ?? null, `${kind} ${from} --${action}--> with ${JSON.stringify(facts)}`);
             assert.deepEqual(
               partiesFor(kind, from, action, facts),
-              applies ? e.by : [],
-              `${kind} ${from} ${action} parties`,
+              e?.by ?? [],
+              `${kind} ${from} ${action} parties with ${JSON.stringify(facts)}`,
             );
           }
-          if (e) steps++;
+          if (es.length) steps++;
         }
       }
       assert.equal(steps, Object.keys(expected[kind]).length);
     });
   }
+
+  test('协商: a thread is open until its deadline passes or a side gives up; only refused (not by the authority) or overdue sharing requests open one', () => {
+    const due = new Date('2026-03-09T15:59:59.999Z');
+    assert.equal(negotiationStage(null, due), 'none');
+    assert.equal(negotiationStage({ dueAt: due, endedAt: null }, due), 'open', 'the due day holds');
+    assert.equal(negotiationStage({ dueAt: due, endedAt: null }, new Date(due.getTime() + 1)), 'ended');
+    assert.equal(
+      negotiationStage({ dueAt: due, endedAt: '2026-03-03T02:00:00Z' }, new Date('2026-03-03T03:00:00Z')),
+      'ended',
+    );
+    assert.equal(mayOpenNegotiation('sharing', 'rejected', {}), true);
+    assert.equal(mayOpenNegotiation('sharing', 'rejected', { final: true }), false);
+    assert.equal(mayOpenNegotiation('sharing', 'submitted', { overdue: true }), true);
+    assert.equal(mayOpenNegotiation('sharing', 'submitted', {}), false);
+    assert.equal(mayOpenNegotiation('application', 'rejected', {}), false);
+    for (const s of [
+      'returned_for_info',
+      'escalated',
+      'approved',
+      'withdrawn',
+      'revoked',
+      'expired',
+    ] as const)
+      assert.equal(mayOpenNegotiation('sharing', s, { overdue: true }), false, s);
+  });
 
   test('terminal states have no way out', () => {
     for (const kind of ['application', 'sharing'] as RequestKind[])
@@ -209,6 +260,17 @@ describe('grant state machine', () => {
           expected[`${from}/${action}`] ?? null,
           `${from} ${action}`,
         );
+  });
+
+  test('a grant the authority ordered is the authority’s alone to suspend, reinstate or revoke', () => {
+    for (const action of ['suspend', 'reinstate', 'revoke'] as const) {
+      assert.deepEqual(grantPartiesFor(action), ['provider', 'authority']);
+      assert.deepEqual(grantPartiesFor(action, { orderedByAuthority: true }), ['authority']);
+      assert.equal(boundByRuling(action, { orderedByAuthority: true }), true);
+      assert.equal(boundByRuling(action, {}), false);
+    }
+    assert.deepEqual(grantPartiesFor('expire', { orderedByAuthority: true }), ['system']);
+    assert.equal(boundByRuling('expire', { orderedByAuthority: true }), false);
   });
 
   test('a grant past its end reads as expired before the sweep records it', () => {

@@ -59,6 +59,7 @@ const INVALID: Record<ConfigVariable, string> = {
   KAIFANG_SIGNIN_ADDRESS_LOCK_AFTER: '1e6',
   KAIFANG_SIGNIN_WINDOW_MINUTES: '0',
   KAIFANG_SIGNIN_LOCK_MINUTES: 'forever',
+  KAIFANG_NEGOTIATION_DEADLINE_DAYS: '0',
 };
 
 const problemsOf = (env: Record<string, string>): string[] => {

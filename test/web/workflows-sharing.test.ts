@@ -9,7 +9,7 @@ import { Client, csrfOf, textOf } from './client.ts';
 
 /**
  * Sharing between departments and the data authority's oversight as HTML without JavaScript:
- * a department requests another's conditionally shared data, is refused, escalates; the
+ * a department requests another's conditionally shared data, is refused, negotiates, escalates; the
  * authority rules finally; overdue items show per department with their numbers as a table.
  */
 onEachDatabase('sharing and oversight pages without JavaScript', (kind) => {
@@ -136,9 +136,45 @@ onEachDatabase('sharing and oversight pages without JavaScript', (kind) => {
     assert.equal((await request(requestId)).status, 'rejected');
   });
 
-  test('a refused request is escalated (reason required); the data authority rules finally', async () => {
+  test('a refusal opens 协商 on the page: both departments write, either gives up, then escalation opens', async () => {
     const page = await gjj.get(`/console/sharing/${requestId}`);
     assert.ok(textOf(page.text).includes('缴费明细涉及个人信息，须提供参保人授权'));
+    assert.ok(page.text.includes('id="negotiation"'));
+    assert.ok(!page.text.includes('id="escalate-form"'), '协商 first');
+    const blank = await gjj.post(`/console/sharing/${requestId}/negotiation/message`, {
+      _csrf: csrf.gjj,
+      body: ' ',
+    });
+    assert.equal(blank.status, 400);
+    assert.ok(blank.text.includes('id="negotiation_message-body-error"'));
+    const said = await gjj.post(`/console/sharing/${requestId}/negotiation/message`, {
+      _csrf: csrf.gjj,
+      body: '可提供参保人书面授权，请告知格式',
+    });
+    assert.equal(said.status, 303);
+    const seen = await rsj.get(`/console/sharing/${requestId}`);
+    assert.ok(textOf(seen.text).includes('可提供参保人书面授权，请告知格式'));
+    assert.equal(
+      (
+        await jtj.post(`/console/sharing/${requestId}/negotiation/message`, {
+          _csrf: csrf.jtj,
+          body: '我也说两句',
+        })
+      ).status,
+      403,
+    );
+    const gaveUp = await rsj.post(`/console/sharing/${requestId}/negotiation/give_up`, {
+      _csrf: csrf.rsj,
+      reason: '须逐人授权，无法批量共享',
+    });
+    assert.equal(gaveUp.status, 303);
+    const after = await gjj.get(`/console/sharing/${requestId}`);
+    assert.ok(textOf(after.text).includes('须逐人授权，无法批量共享'));
+    assert.ok(!after.text.includes('id="negotiation-message-form"'), 'the thread is closed');
+  });
+
+  test('a refused request is escalated (reason required); the data authority rules finally', async () => {
+    const page = await gjj.get(`/console/sharing/${requestId}`);
     assert.ok(page.text.includes('id="escalate-form"'));
     const blank = await gjj.post(`/console/sharing/${requestId}/escalate`, { _csrf: csrf.gjj, reason: ' ' });
     assert.equal(blank.status, 400);
@@ -164,6 +200,10 @@ onEachDatabase('sharing and oversight pages without JavaScript', (kind) => {
     const ruling = await authority.get(`/console/sharing/${requestId}`);
     assert.ok(textOf(ruling.text).includes('最终裁定：同意共享'));
     assert.ok(textOf(ruling.text).includes('公积金贷款审批是法定职责'));
+    assert.ok(
+      textOf(ruling.text).includes('可提供参保人书面授权，请告知格式'),
+      'the authority reads the 协商 thread',
+    );
     const audit = await countAudit(s.ctx.db);
     const ok = await authority.post(`/console/sharing/${requestId}/approve`, {
       _csrf: csrf.authority,
@@ -184,6 +224,13 @@ onEachDatabase('sharing and oversight pages without JavaScript', (kind) => {
       !(await gjj.get(`/console/sharing/${requestId}`)).text.includes('id="escalate-form"'),
       'no appeal',
     );
+    // The ruling binds the providing department: no suspend or revoke on its grant page.
+    const grantPage = await rsj.get(
+      `/console/grants/${(await s.ctx.db.selectFrom('access_grant').select('id').where('request_id', '=', requestId).executeTakeFirstOrThrow()).id}`,
+    );
+    assert.equal(grantPage.status, 200);
+    assert.ok(textOf(grantPage.text).includes('该授权由数据主管部门裁定'));
+    assert.ok(!grantPage.text.includes('id="manage-title"'));
     const held = await gjj.get('/console/grants?view=mine');
     assert.ok(textOf(held.text).includes('个人社保缴费明细'));
     assert.ok(textOf(held.text).includes('缴费月份、缴费状态'));
@@ -213,7 +260,7 @@ onEachDatabase('sharing and oversight pages without JavaScript', (kind) => {
     assert.ok(page.includes('明州市交通运输局'));
     assert.ok(page.includes('已逾期 5 个工作日'), page.slice(0, 3000));
     assert.ok(r.text.includes('<caption id="overdue-caption">'), 'the numbers as a table');
-    // The requesting department may now escalate the unanswered request.
+    // The requesting department may now negotiate the unanswered request, then escalate.
     const gjjNow = await signedIn('gjj@demo.kaifang');
     const overdueId = (
       await s.ctx.db
@@ -222,7 +269,9 @@ onEachDatabase('sharing and oversight pages without JavaScript', (kind) => {
         .where('provider_org_id', '=', taxi.org_id)
         .executeTakeFirstOrThrow()
     ).id;
-    assert.ok((await gjjNow.c.get(`/console/sharing/${overdueId}`)).text.includes('id="escalate-form"'));
+    const overduePage = (await gjjNow.c.get(`/console/sharing/${overdueId}`)).text;
+    assert.ok(overduePage.includes('id="negotiation-message-form"'));
+    assert.ok(!overduePage.includes('id="escalate-form"'));
     const en = await boss.get('/console/oversight?lang=en');
     assert.ok(textOf(en.text).includes('Overdue items per department'));
     // Departments do not oversee each other.

@@ -232,6 +232,7 @@ async function planApproval(
       reportEvery: every,
       nextReportDue: every ? nextReportDue(today, every) : null,
       scope,
+      orderedByAuthority: final,
     },
   };
 }

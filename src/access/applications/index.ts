@@ -31,7 +31,15 @@ export const decideApplication = (
 
 export { submitRequests, requestPrefill, type RequestInput, type Prefill } from './submit.ts';
 export { actOnRequest, type DecisionAction } from './decide.ts';
-export { getRequest, listRequests, type RequestFilter } from './requests.ts';
+export {
+  getRequest,
+  listRequests,
+  loadRequest,
+  requestFacts,
+  requestPartiesOf,
+  type RequestFilter,
+  type RequestRow,
+} from './requests.ts';
 export {
   sendDeadlineReminders,
   listOverdue,

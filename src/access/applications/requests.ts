@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import {
   availableActions,
   clockRuns,
+  negotiationStage,
   notFound,
   openRequestStatuses,
   shanghaiDate,
@@ -36,6 +37,9 @@ export type RequestRow = Selectable<Schema['access_request']> & {
   requester_org_name: string | null;
   provider_name: string;
   grant_id: string | null;
+  negotiation_opened_at: Date | null;
+  negotiation_due_at: Date | null;
+  negotiation_ended_at: Date | null;
 };
 
 export function requestQuery(db: Kdb) {
@@ -45,12 +49,16 @@ export function requestQuery(db: Kdb) {
     .innerJoin('organisation as p', 'p.id', 'r.provider_org_id')
     .leftJoin('organisation as ro', 'ro.id', 'r.requester_org_id')
     .leftJoin('access_grant as g', 'g.request_id', 'r.id')
+    .leftJoin('sharing_negotiation as n', 'n.request_id', 'r.id')
     .selectAll('r')
     .select([
       'ru.name as requester_name',
       'ro.name as requester_org_name',
       'p.name as provider_name',
       'g.id as grant_id',
+      'n.opened_at as negotiation_opened_at',
+      'n.due_at as negotiation_due_at',
+      'n.ended_at as negotiation_ended_at',
     ]);
 }
 
@@ -75,9 +83,18 @@ export function requestPartiesOf(
 export const canReadRequest = (actor: Actor, r: RequestRow) =>
   requestPartiesOf(actor, r).length > 0 || (actor.role === 'sysadmin' && !actor.grantId);
 
-export function requestFacts(r: Pick<RequestRow, 'status' | 'due_at' | 'final'>, now: Date): RequestFacts {
-  return { overdue: isOverdue(r, now), final: !!r.final };
+export function requestFacts(
+  r: Pick<RequestRow, 'status' | 'due_at' | 'final' | 'negotiation_due_at' | 'negotiation_ended_at'>,
+  now: Date,
+): RequestFacts {
+  return { overdue: isOverdue(r, now), final: !!r.final, negotiation: negotiationOf(r, now) };
 }
+
+const negotiationOf = (r: Pick<RequestRow, 'negotiation_due_at' | 'negotiation_ended_at'>, now: Date) =>
+  negotiationStage(
+    r.negotiation_due_at ? { dueAt: r.negotiation_due_at, endedAt: r.negotiation_ended_at } : null,
+    now,
+  );
 
 export const isOverdue = (r: Pick<RequestRow, 'status' | 'due_at'>, now: Date) =>
   clockRuns(r.status as RequestStatus) && !!r.due_at && new Date(r.due_at).getTime() < now.getTime();
@@ -143,6 +160,15 @@ export function toRequest(
     decision: r.decided_at ? { at: iso(r.decided_at)!, by: r.decided_by, reason: r.decision_reason } : null,
     escalation: r.escalated_at ? { at: iso(r.escalated_at)!, reason: r.escalation_reason } : null,
     final: !!r.final,
+    negotiation:
+      r.negotiation_opened_at && r.negotiation_due_at
+        ? {
+            stage: negotiationOf(r, now),
+            openedAt: iso(r.negotiation_opened_at)!,
+            dueAt: iso(r.negotiation_due_at)!,
+            dueDate: shanghaiDate(new Date(r.negotiation_due_at)),
+          }
+        : null,
     grantId: r.grant_id,
     actions: availableActions(kind, status, requestPartiesOf(viewer, r), requestFacts(r, now)).filter(
       (a) => a !== 'expire',

@@ -1,5 +1,7 @@
 import {
+  DomainError,
   ReasonInputSchema,
+  boundByRuling,
   effectiveGrantStatus,
   grantPartiesFor,
   invalidTransition,
@@ -43,6 +45,7 @@ interface GrantRow {
   grantee_user_name: string | null;
   grantee_org_name: string | null;
   provider_name: string;
+  ordered_by_authority: boolean;
 }
 
 function grantQuery(db: Kdb) {
@@ -68,6 +71,7 @@ function grantQuery(db: Kdb) {
       'u.name as grantee_user_name',
       'o.name as grantee_org_name',
       'p.name as provider_name',
+      'g.ordered_by_authority',
     ]);
 }
 
@@ -110,6 +114,7 @@ function toGrant(r: GrantRow, datasets: GrantDataset[], now: Date): Grant {
     nextReportDue: r.next_report_due,
     statusReason: r.status_reason,
     statusChangedAt: iso(r.status_changed_at),
+    orderedByAuthority: !!r.ordered_by_authority,
   };
 }
 
@@ -227,6 +232,8 @@ export async function issueGrant(
     reportEvery: ReportInterval | null;
     nextReportDue: string | null;
     scope: GrantScope[];
+    /** Issued by the authority's ruling on an escalated sharing request. */
+    orderedByAuthority?: boolean;
   },
 ): Promise<string> {
   const row = await trx
@@ -243,6 +250,7 @@ export async function issueGrant(
       expires_at: g.expiresAt,
       report_every: g.reportEvery,
       next_report_due: g.nextReportDue,
+      ordered_by_authority: !!g.orderedByAuthority,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -316,6 +324,13 @@ async function recordGrantStatus(
   );
 }
 
+/** The providing department tried to change a grant the authority ordered (403 `ordered_by_authority`). */
+const orderedByAuthority = () =>
+  new DomainError('forbidden', 'ordered_by_authority', {
+    zh: '该授权由数据主管部门裁定，只有数据主管部门可以暂停、恢复或撤销；如需暂停或撤销，请向数据主管部门提出申请并说明理由',
+    en: 'The data authority ordered this grant: only the authority may suspend, reinstate or revoke it. Ask the authority to, with a reason',
+  });
+
 /** Suspend, reinstate or revoke a grant; the body is `{reason}`. Only the providing department or the data authority. */
 export async function changeGrantStatus(
   ctx: Context,
@@ -323,15 +338,29 @@ export async function changeGrantStatus(
   id: string,
   action: Exclude<GrantAction, 'expire'>,
   body: unknown,
+  /** More to record in the same transaction (the authority granting a provider's request for a ruling). */
+  also?: (trx: Kdb, now: Date) => Promise<void>,
 ): Promise<Grant> {
   const a = requireWorkflowActor(actor);
   const current = (await grantQuery(ctx.db).where('g.id', '=', id).executeTakeFirst()) as
     GrantRow | undefined;
   if (!current) throw notFound('Grant', '数据授权');
   const parties = grantPartiesOf(a, current);
-  const allowed = grantPartiesFor(action);
+  const facts = { orderedByAuthority: !!current.ordered_by_authority };
+  const allowed = grantPartiesFor(action, facts);
   if (!parties.some((p) => allowed.includes(p)))
-    return refuseAndAudit(ctx, a, `grant.${action}`, 'grant', id, { providerOrgId: current.provider_org_id });
+    return refuseAndAudit(
+      ctx,
+      a,
+      `grant.${action}`,
+      'grant',
+      id,
+      {
+        providerOrgId: current.provider_org_id,
+        ...(facts.orderedByAuthority && { orderedByAuthority: true }),
+      },
+      parties.includes('provider') && boundByRuling(action, facts) ? orderedByAuthority() : undefined,
+    );
   const now = ctx.clock.now();
   const shown = effectiveGrantStatus(current.status as GrantStatus, new Date(current.expires_at), now);
   const to = nextGrantStatus(shown, action);
@@ -350,6 +379,7 @@ export async function changeGrantStatus(
       .executeTakeFirstOrThrow();
     if (locked.status !== current.status) throw invalidTransition(GRANT, locked.status, action);
     await recordGrantStatus(trx, now, a.userId, current, to, action, reason);
+    await also?.(trx, now);
   });
   return getGrant(ctx, a, id);
 }

@@ -28,3 +28,9 @@ export {
   iso,
   UUID,
 } from './support.ts';
+export {
+  askForRuling,
+  listRulingRequests,
+  decideRulingRequest,
+  RulingRequestInputSchema,
+} from './rulings.ts';

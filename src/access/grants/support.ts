@@ -2,6 +2,7 @@ import {
   forbidden,
   reasonErrors,
   ReasonInputSchema,
+  type DomainError,
   shapeErrors,
   validationFailed,
   type Actor,
@@ -37,6 +38,8 @@ export async function refuseAndAudit(
   entityType: string,
   entityId: string,
   details: Record<string, unknown> = {},
+  /** The refusal the caller sees when a plain "not yours" would not say why. */
+  error: DomainError = forbidden('You may not take this step on this item', '您无权对该事项执行此操作'),
 ): Promise<never> {
   await ctx.db.transaction().execute((trx) =>
     appendAudit(trx, ctx.clock.now(), {
@@ -47,7 +50,7 @@ export async function refuseAndAudit(
       after: { ...details, role: actor.role, actorOrgId: actor.orgId },
     }),
   );
-  throw forbidden('You may not take this step on this item', '您无权对该事项执行此操作');
+  throw error;
 }
 
 const blank = (field: string): FieldError => ({

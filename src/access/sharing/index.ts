@@ -5,3 +5,9 @@ export {
   listSharingRequests,
   decideSharingRequest,
 } from './sharing.ts';
+export {
+  getNegotiation,
+  postNegotiationMessage,
+  giveUpNegotiation,
+  NegotiationMessageInputSchema,
+} from './negotiation.ts';

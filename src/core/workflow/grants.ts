@@ -23,9 +23,23 @@ export function nextGrantStatus(from: GrantStatus, action: GrantAction): GrantSt
   return s && s.from.includes(from) ? s.to : null;
 }
 
-export function grantPartiesFor(action: GrantAction): Party[] {
-  return STEPS[action]?.by ?? [];
+/** What a grant's history adds to who may change it. */
+export interface GrantFacts {
+  /**
+   * The data authority ordered this grant (it approved an escalated sharing request). Its ruling
+   * binds the providing department: only the authority may suspend, reinstate or revoke it.
+   */
+  orderedByAuthority?: boolean;
 }
+
+export function grantPartiesFor(action: GrantAction, facts: GrantFacts = {}): Party[] {
+  const by = STEPS[action]?.by ?? [];
+  return facts.orderedByAuthority ? by.filter((p) => p !== 'provider') : by;
+}
+
+/** The provider may not change this grant only because the authority ordered it (a 403 that names why). */
+export const boundByRuling = (action: GrantAction, facts: GrantFacts) =>
+  !!facts.orderedByAuthority && (STEPS[action]?.by ?? []).includes('provider');
 
 /** The status a reader should see: an active grant past its expiry is expired even before the sweep records it. */
 export function effectiveGrantStatus(status: GrantStatus, expiresAt: Date, now: Date): GrantStatus {

@@ -53,10 +53,13 @@ export {
   grantActions,
   nextGrantStatus,
   grantPartiesFor,
+  boundByRuling,
+  type GrantFacts,
   effectiveGrantStatus,
   reportIntervals,
   nextReportDue,
 } from './grants.ts';
+export { type NegotiationStage, negotiationStage, mayOpenNegotiation } from './negotiation.ts';
 export { type Commitment, commitments, currentCommitment, findCommitment } from './commitment.ts';
 export type {
   RowCondition,
@@ -67,6 +70,9 @@ export type {
   GrantDataset,
   GrantKind,
   Grant,
+  GrantRulingRequest,
+  NegotiationMessage,
+  NegotiationThread,
   UsageReport,
   RevocationNotice,
 } from './types.ts';

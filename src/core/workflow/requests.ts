@@ -5,9 +5,12 @@
  *   submitted → (returned_for_info ↔ submitted) → approved | rejected → (approved →) revoked | expired
  *
  * A sharing request can also go to the data authority (escalated) when the providing department
- * refuses it or lets its deadline pass; the authority's decision is final. A requester may
+ * refuses it or lets its deadline pass, once the two departments have negotiated (协商, see
+ * negotiation.ts); the authority's decision is final. A requester may
  * withdraw a request that has not been decided.
  */
+
+import type { NegotiationStage } from './negotiation.ts';
 
 export type RequestKind = 'application' | 'sharing';
 
@@ -32,7 +35,12 @@ export interface RequestFacts {
   overdue?: boolean;
   /** The data authority already decided; nothing can be escalated again. */
   final?: boolean;
+  /** Where the 协商 thread of a sharing request stands (see negotiation.ts). */
+  negotiation?: NegotiationStage;
 }
+
+/** Escalation comes after 协商: the thread exists and its deadline passed or a side gave up. */
+const negotiated = (f: RequestFacts) => f.negotiation === 'ended';
 
 interface Step {
   from: RequestStatus;
@@ -51,6 +59,14 @@ const STEPS: Record<RequestAction, Step[]> = {
   approve: [
     { from: 'submitted', to: 'approved', by: ['provider'], kinds: BOTH },
     { from: 'escalated', to: 'approved', by: ['authority'], kinds: ['sharing'] },
+    // 协商 can end in agreement: the provider reconsiders its refusal.
+    {
+      from: 'rejected',
+      to: 'approved',
+      by: ['provider'],
+      kinds: ['sharing'],
+      when: (f) => !f.final && !!f.negotiation && f.negotiation !== 'none',
+    },
   ],
   reject: [
     { from: 'submitted', to: 'rejected', by: ['provider'], kinds: BOTH },
@@ -62,10 +78,26 @@ const STEPS: Record<RequestAction, Step[]> = {
     { from: 'escalated', to: 'withdrawn', by: ['requester'], kinds: ['sharing'] },
   ],
   escalate: [
-    { from: 'rejected', to: 'escalated', by: ['requester'], kinds: ['sharing'], when: (f) => !f.final },
-    { from: 'submitted', to: 'escalated', by: ['requester'], kinds: ['sharing'], when: (f) => !!f.overdue },
+    {
+      from: 'rejected',
+      to: 'escalated',
+      by: ['requester'],
+      kinds: ['sharing'],
+      when: (f) => !f.final && negotiated(f),
+    },
+    {
+      from: 'submitted',
+      to: 'escalated',
+      by: ['requester'],
+      kinds: ['sharing'],
+      when: (f) => !!f.overdue && negotiated(f),
+    },
   ],
-  revoke: [{ from: 'approved', to: 'revoked', by: ['provider', 'authority'], kinds: BOTH }],
+  revoke: [
+    { from: 'approved', to: 'revoked', by: ['provider', 'authority'], kinds: BOTH, when: (f) => !f.final },
+    // What the authority ordered binds the provider (seed 001 协调机制): only the authority undoes it.
+    { from: 'approved', to: 'revoked', by: ['authority'], kinds: ['sharing'], when: (f) => !!f.final },
+  ],
   expire: [{ from: 'approved', to: 'expired', by: ['system'], kinds: BOTH }],
 };
 

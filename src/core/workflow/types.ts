@@ -1,5 +1,6 @@
 import type { GrantStatus, ReportInterval } from './grants.ts';
 import type { DayUnit } from './calendar.ts';
+import type { NegotiationStage } from './negotiation.ts';
 import type { RequestAction, RequestKind, RequestStatus } from './requests.ts';
 
 /** A condition on rows a grant allows, e.g. only one district's records. */
@@ -71,6 +72,8 @@ export interface AccessRequest {
   escalation: { at: string; reason: string | null } | null;
   /** Decided by the data authority after escalation: no further appeal. */
   final: boolean;
+  /** The 协商 thread of a sharing request (messages at `/sharing-requests/{id}/negotiation`); null before it opens. */
+  negotiation: { stage: NegotiationStage; openedAt: string; dueAt: string; dueDate: string } | null;
   grantId: string | null;
   /** Steps the caller may take now. */
   actions: RequestAction[];
@@ -104,6 +107,20 @@ export interface Grant {
   nextReportDue: string | null;
   statusReason: string | null;
   statusChangedAt: string | null;
+  /** Issued by the data authority's ruling on an escalated sharing request: only the authority may suspend, reinstate or revoke it. */
+  orderedByAuthority: boolean;
+}
+
+/** The providing department's request that the authority suspend or revoke a grant it ordered. */
+export interface GrantRulingRequest {
+  id: string;
+  grantId: string;
+  action: 'suspend' | 'revoke';
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  status: 'pending' | 'accepted' | 'refused';
+  decision: { at: string; by: string; reason: string } | null;
 }
 
 export interface UsageReport {
@@ -124,4 +141,26 @@ export interface RevocationNotice {
   provider: string;
   datasets: { id: string; title: string }[];
   reason: string;
+}
+
+/** One message of a 协商 thread between the requesting and the providing department. */
+export interface NegotiationMessage {
+  id: string;
+  author: { id: string; name: string; orgId: string | null; orgName: string | null };
+  body: string;
+  at: string;
+}
+
+/** The 协商 thread of a sharing request: the two departments, their messages, its deadline and how it ended. */
+export interface NegotiationThread {
+  requestId: string;
+  stage: NegotiationStage;
+  openedAt: string;
+  /** Working days the thread runs. */
+  days: number;
+  dueAt: string;
+  dueDate: string;
+  /** A side gave up (declared 协商 failed); null while open or when only the deadline passed. */
+  ended: { at: string; by: string; orgId: string | null; reason: string } | null;
+  messages: NegotiationMessage[];
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import * as access from '../../access/index.ts';
-import { RequestInputSchema } from '../../core/index.ts';
+import { ReasonInputSchema, RequestInputSchema } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 import { decisionBodies, Id, PrefillQuery, refsOf, RequestListQuery } from './applications.ts';
 
@@ -76,6 +76,52 @@ export const sharingRoutes =
           access.decideSharingRequest(ctx, req.actor, (req.params as { id: string }).id, action, req.body),
       );
     }
+
+    // 协商: the thread between the two departments before escalation.
+    const thread = '/sharing-requests/:id/negotiation';
+    app.get(
+      thread,
+      {
+        schema: {
+          tags,
+          summary: 'The 协商 thread: messages, deadline and how it ended (both departments, the authority)',
+          params: Id,
+          security,
+        },
+      },
+      async (req) => access.getNegotiation(ctx, req.actor, (req.params as { id: string }).id),
+    );
+    app.post(
+      `${thread}/messages`,
+      {
+        schema: {
+          tags,
+          summary: 'Write to the 协商 thread (opens it on an overdue request)',
+          params: Id,
+          body: access.NegotiationMessageInputSchema,
+          security,
+        },
+      },
+      async (req, reply) =>
+        reply
+          .status(201)
+          .send(
+            await access.postNegotiationMessage(ctx, req.actor, (req.params as { id: string }).id, req.body),
+          ),
+    );
+    app.post(
+      `${thread}/give_up`,
+      {
+        schema: {
+          tags,
+          summary: 'Declare the 协商 failed, with a reason: the requester may then escalate',
+          params: Id,
+          body: ReasonInputSchema,
+          security,
+        },
+      },
+      async (req) => access.giveUpNegotiation(ctx, req.actor, (req.params as { id: string }).id, req.body),
+    );
 
     app.get(
       '/oversight/overdue',

@@ -15,13 +15,19 @@ export type NotificationKind =
   | 'request.reminder'
   | 'request.overdue'
   | 'request.deadline_moved'
+  | 'request.negotiation_opened'
+  | 'request.negotiation_message'
+  | 'request.negotiation_failed'
   | 'grant.suspended'
   | 'grant.reinstated'
   | 'grant.revoked'
   | 'grant.expired'
   | 'grant.report_due'
   | 'grant.report_filed'
-  | 'account.locked';
+  | 'account.locked'
+  | 'grant.ruling_requested'
+  | 'grant.ruling_request_accepted'
+  | 'grant.ruling_request_refused';
 
 export interface NotificationParams {
   /** 'application' | 'sharing' for request notices. */
@@ -37,6 +43,8 @@ const what = (p: NotificationParams): Label =>
   p.requestKind === 'sharing'
     ? { zh: '共享申请', en: 'Sharing request' }
     : { zh: '有条件开放申请', en: 'Application for conditional data' };
+
+const stepZh = (p: NotificationParams) => (p.step === 'suspend' ? '暂停' : '撤销');
 
 const TITLES: Record<NotificationKind, (p: NotificationParams) => Label> = {
   'request.submitted': (p) => ({
@@ -76,6 +84,18 @@ const TITLES: Record<NotificationKind, (p: NotificationParams) => Label> = {
     zh: `节假日安排更新，${what(p).zh}的答复期限由 ${p.previousDueDate} 改为 ${p.dueDate}`,
     en: `Holiday calendar updated: the ${what(p).en.toLowerCase()} is now due on ${p.dueDate} (was ${p.previousDueDate})`,
   }),
+  'request.negotiation_opened': (p) => ({
+    zh: `共享申请进入协商，请双方于 ${p.dueDate} 前协商解决`,
+    en: `Sharing request in negotiation (协商) until ${p.dueDate}`,
+  }),
+  'request.negotiation_message': () => ({
+    zh: '共享申请协商有新留言',
+    en: 'New message in a sharing negotiation',
+  }),
+  'request.negotiation_failed': () => ({
+    zh: '共享申请协商未达成一致，可提请数据主管部门协调',
+    en: 'Sharing negotiation failed: the request may go to the data authority',
+  }),
   'grant.suspended': () => ({ zh: '数据使用授权已暂停', en: 'Data grant suspended' }),
   'grant.reinstated': () => ({ zh: '数据使用授权已恢复', en: 'Data grant reinstated' }),
   'grant.revoked': () => ({ zh: '数据使用授权已撤销', en: 'Data grant revoked' }),
@@ -89,6 +109,18 @@ const TITLES: Record<NotificationKind, (p: NotificationParams) => Label> = {
   'account.locked': (p) => ({
     zh: `您的账号因多次登录失败已暂时锁定（至 ${p.until}）；如非本人操作，请修改密码`,
     en: `Your account was locked after repeated failed sign-ins (until ${p.until}); if this was not you, change your password`,
+  }),
+  'grant.ruling_requested': (p) => ({
+    zh: `提供部门申请${stepZh(p)}数据主管部门裁定的授权`,
+    en: `The providing department asks to ${p.step} a grant the data authority ordered`,
+  }),
+  'grant.ruling_request_accepted': (p) => ({
+    zh: `数据主管部门同意${stepZh(p)}其裁定的授权`,
+    en: `The data authority agreed to ${p.step} the grant it ordered`,
+  }),
+  'grant.ruling_request_refused': (p) => ({
+    zh: `数据主管部门不同意${stepZh(p)}其裁定的授权`,
+    en: `The data authority refused to ${p.step} the grant it ordered`,
   }),
 };
 

@@ -68,6 +68,8 @@ export interface AccessGrantTable {
   status_reason: string | null;
   status_changed_at: Timestamp | null;
   status_changed_by: string | null;
+  /** Migration 014: issued by the data authority's ruling. */
+  ordered_by_authority: Generated<boolean>;
 }
 
 export interface AccessGrantDatasetTable {

@@ -241,3 +241,6 @@ export interface UserTable {
   // bigint: node-postgres hands it back as text.
   totp_last_step: ColumnType<string | number | null, number | null, number | null>;
 }
+// Sharing disputes (migration 014): merged into the interfaces above.
+import type { SharingDisputeTables } from './sharing-disputes.ts';
+export interface Schema extends SharingDisputeTables {}

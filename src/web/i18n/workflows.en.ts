@@ -110,7 +110,7 @@ export const workflowsEn: Record<keyof typeof workflowsZh, string> = {
   'wf.withdraw.submit': 'Withdraw',
   'wf.escalate.title': 'Escalate to the data authority',
   'wf.escalate.lead':
-    'A refused or overdue sharing request can go to the data authority, whose decision is final.',
+    'A refused or overdue sharing request the two departments could not settle by negotiation can go to the data authority, whose decision is final and binds both.',
   'wf.escalate.reason': 'Why you escalate',
   'wf.escalate.submit': 'Escalate',
   'wf.resubmit.title': 'Answer and resubmit',
@@ -119,9 +119,26 @@ export const workflowsEn: Record<keyof typeof workflowsZh, string> = {
   'wf.resubmit.response': 'Your answer',
   'wf.resubmit.periodEnd': 'Period of use (end)',
   'wf.resubmit.submit': 'Resubmit',
+  'wf.negotiation.title': 'Negotiation (协商)',
+  'wf.negotiation.lead':
+    'A refused or overdue sharing request is first negotiated between the requesting and the providing department. Once its deadline passes or either side gives up, the requester may escalate to the data authority, which reads this thread when ruling.',
+  'wf.negotiation.open': 'Negotiating until {date}',
+  'wf.negotiation.lapsed': 'The negotiation ended on {date} without agreement',
+  'wf.negotiation.gaveUp': 'A side gave up: {reason}',
+  'wf.negotiation.notYet': 'Not negotiated yet: the first message from either side opens it.',
+  'wf.negotiation.empty': 'No messages yet.',
+  'wf.negotiation.message': 'Message',
+  'wf.negotiation.send': 'Send',
+  'wf.negotiation.give_up': 'Why you give up',
+  'wf.negotiation.giveUpSubmit': 'No agreement: give up the negotiation',
+  'wf.flash.negotiation_message': 'Message sent; the other department is told.',
+  'wf.flash.negotiation_give_up':
+    'Negotiation given up; the requesting department may escalate to the data authority.',
   'wf.final.lead':
     'This sharing request was escalated to the data authority. Its decision is final and both departments are told.',
 
+  'wf.grant.ordered':
+    'The data authority ordered this grant and its ruling binds the providing department: only the authority may suspend, reinstate or revoke it. The provider may ask the authority to, with a reason.',
   'wf.grant.title': 'Data grant',
   'wf.grant.scope': 'Scope of the grant',
   'wf.grant.grantee': 'Grantee',

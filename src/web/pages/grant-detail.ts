@@ -222,6 +222,7 @@ export function grantPage(v: View, d: GrantPageData): Html {
       </div>
     </div>
     ${d.flash ? notice('success', d.flash) : ''}
+    ${g.orderedByAuthority ? notice('info', t('wf.grant.ordered')) : ''}
     ${!live && d.grantee ? notice('warning', t(`wf.grant.inactive.${g.status}` as MessageKey)) : ''}
     <section class="panel" aria-labelledby="grant-summary-title">
       <h2 id="grant-summary-title">${t('wf.grant.scope')}</h2>

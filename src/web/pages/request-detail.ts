@@ -42,6 +42,8 @@ export interface RequestPageData {
   offered: RequestAction[];
   state?: FormState;
   flash?: string;
+  /** The 协商 thread of a sharing request (rendered by negotiation-panel.ts). */
+  negotiation?: Html | '';
 }
 
 function formShell(
@@ -271,7 +273,7 @@ export function requestPage(v: View, d: RequestPageData): Html {
       <h2 id="summary-title">${t('wf.details')}</h2>
       ${requestSummary(v, r, fieldTitlesOf(d.datasets))}
     </section>
-    ${grantPanel(v, d)} ${actionForms(v, d)}`;
+    ${grantPanel(v, d)} ${d.negotiation ?? ''} ${actionForms(v, d)}`;
   if (d.shell === 'console')
     return consolePage(v, {
       title,

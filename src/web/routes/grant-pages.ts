@@ -38,6 +38,8 @@ const holds = (a: Actor, g: Grant) =>
     : a.role === 'department' && !!a.orgId && g.grantee.orgId === a.orgId;
 const manages = (a: Actor, g: Grant) =>
   a.role === 'authority' || (a.role === 'department' && !!a.orgId && a.orgId === g.provider.id);
+/** Who is offered suspend / reinstate / revoke: what the authority ordered is the authority's alone. */
+const changes = (a: Actor, g: Grant) => manages(a, g) && (!g.orderedByAuthority || a.role === 'authority');
 
 export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
   const render = async (
@@ -76,7 +78,7 @@ export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
         base: place.path,
         shell: place.shell,
         grantee,
-        manager,
+        manager: changes(actor, grant),
         requestHref: place.requestPath(grant),
         today: shanghaiDate(ctx.clock.now()),
         token: extra.token,

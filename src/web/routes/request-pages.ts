@@ -15,6 +15,7 @@ import { viewOf, type View } from '../view.ts';
 import { requestPage, type FormState } from '../pages/request-detail.ts';
 import { many, one } from '../pages/workflow-parts.ts';
 import { datasetsOf, flashOf, idParam, stepInputId, workflowErrors } from './workflow-support.ts';
+import { negotiationOf, negotiationRoutes } from './negotiation-pages.ts';
 
 type Step = Exclude<RequestAction, 'expire' | 'revoke'>;
 
@@ -51,6 +52,8 @@ const PLACES: Place[] = [
     steps: ['approve', 'reject', 'return_for_info', 'resubmit', 'withdraw', 'escalate'],
   },
 ];
+
+const SHARING = PLACES.find((p) => p.kind === 'sharing')!;
 
 const LABEL = {
   application: { en: 'Application', zh: '申请' },
@@ -148,13 +151,14 @@ export function requestPageRoutes(app: FastifyInstance, ctx: Context): void {
   ) => {
     const actor = req.actor!;
     const v = viewOf(ctx, req, reply);
-    const [datasets, grant] = await Promise.all([
+    const [datasets, grant, negotiation] = await Promise.all([
       datasetsOf(
         ctx,
         actor,
         request.datasets.map((d) => d.id),
       ),
       request.grantId ? access.getGrant(ctx, actor, request.grantId).catch(() => null) : null,
+      request.kind === 'sharing' ? negotiationOf(ctx, actor, request, v, place.path, state) : ('' as const),
     ]);
     return sendPage(
       reply,
@@ -168,10 +172,15 @@ export function requestPageRoutes(app: FastifyInstance, ctx: Context): void {
         offered: place.steps,
         state,
         flash: state ? undefined : flashOf(v, req),
+        negotiation,
       }),
       state ? 400 : 200,
     );
   };
+
+  negotiationRoutes(app, ctx, (req, reply, id, state) =>
+    getRequest(ctx, req.actor!, 'sharing', id).then((r) => render(req, reply, SHARING, r, state)),
+  );
 
   for (const place of PLACES) {
     app.get(`${place.path}/:id`, async (req, reply) => {
