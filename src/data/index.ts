@@ -41,3 +41,4 @@ export { isPublicAddress } from './fetch.ts';
 export type { DataVersion, VersionSource, VersionState } from './versions.ts';
 export type { IngestReport, ColumnProfile, Problem, FieldType, VersionChanges } from './report.ts';
 export type { Column, Cell } from './values.ts';
+export { alsoUsedDatasets, firstCountedDay } from './also-used.ts';
