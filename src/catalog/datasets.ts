@@ -31,7 +31,7 @@ import {
   maySee,
 } from '../core/index.ts';
 import { appendAudit, canEditOrgData, requireActor } from '../identity/index.ts';
-import { sql, type Context, type Kdb, type Schema } from '../platform/index.ts';
+import { raise, sql, type Context, type Kdb, type Schema } from '../platform/index.ts';
 import {
   bitOf,
   codeOf,
@@ -51,7 +51,6 @@ import {
   type Relation,
   type SearchQuery,
 } from './search/index.ts';
-import { alsoUsedBy, firstCountedDay } from './also-used.ts';
 
 type Row = Selectable<Schema['dataset']> & { org_name: string; org_code: string };
 
@@ -529,21 +528,27 @@ export async function relatedDatasets(
 }
 
 /**
- * "People who used this also used": visible datasets that at least three pseudonymous users used
- * together with one the actor may see, within the last 180 days, most users in common first
- * (ADR 0016).
+ * The datasets among weighted candidates the actor may list, heaviest first, then most recently
+ * modified. Another room ranks (the data room's "also used"); the catalogue applies the tier
+ * policy. The weights are not returned.
  */
-export async function alsoUsedDatasets(
+export async function rankVisible(
   ctx: Context,
   actor: Actor | null,
-  ref: string,
-  limit = 10,
-): Promise<Page<Dataset>> {
-  const d = await getDataset(ctx, actor, ref);
-  const ids = await alsoUsedBy(ctx.db, visibleTo(ctx, actor), d.id, firstCountedDay(ctx.clock.now()), limit);
+  candidates: { id: string; weight: number }[],
+  limit: number,
+): Promise<Dataset[]> {
+  if (!candidates.length) return [];
+  const { rows } = await sql<{ id: string }>`
+    SELECT dataset.id
+      FROM (VALUES ${sql.join(candidates.map((c) => sql`(${c.id}::uuid, ${c.weight}::int)`))}) AS c(id, weight)
+      JOIN dataset ON dataset.id = c.id
+     WHERE ${visibleTo(ctx, actor)}
+     ORDER BY c.weight DESC, dataset.modified DESC, dataset.id
+     LIMIT ${limit}`.execute(ctx.db);
+  const ids = rows.map((r) => r.id);
   const byId = await visibleById(ctx, actor, ids);
-  const items = ids.flatMap((id) => byId.get(id) ?? []);
-  return { items, total: items.length, page: 1, pageSize: limit };
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** Datasets found by a query of their own, loaded under the rule again: one may have been withdrawn meanwhile. */
@@ -700,6 +705,7 @@ export async function createDataset(ctx: Context, actor: Actor | null, body: unk
     } as Insertable<Schema['dataset']>;
     const inserted = await trx.insertInto('dataset').values(values).returning('id').executeTakeFirstOrThrow();
     await indexDataset(trx, inserted.id);
+    await raise(trx, 'datasetChanged', { datasetId: inserted.id, at: now });
     const created = toDataset((await loadRow(trx, inserted.id))!);
     await appendAudit(trx, now, {
       actorId: a.userId,
@@ -777,6 +783,7 @@ export async function updateDataset(
       .where('id', '=', current.id)
       .execute();
     await indexDataset(trx, current.id);
+    await raise(trx, 'datasetChanged', { datasetId: current.id, at: now });
     const after = toDataset((await loadRow(trx, current.id))!);
     await appendAudit(trx, now, {
       actorId: a.userId,
@@ -852,6 +859,7 @@ export async function transitionDataset(
       .where('id', '=', current.id)
       .execute();
     const after = toDataset((await loadRow(trx, current.id))!);
+    await raise(trx, 'datasetChanged', { datasetId: current.id, at: now });
     if (publishing) {
       await trx
         .insertInto('dataset_version')

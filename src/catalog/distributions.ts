@@ -18,7 +18,7 @@ import {
   isUuid,
 } from '../core/index.ts';
 import { appendAudit, canEditOrgData, requireActor } from '../identity/index.ts';
-import type { Context, Schema } from '../platform/index.ts';
+import type { Context, Kdb, Schema } from '../platform/index.ts';
 import { getDataset, refuseEdit } from './datasets.ts';
 
 type Row = Selectable<Schema['distribution']>;
@@ -209,4 +209,21 @@ export async function deleteDistribution(ctx: Context, actor: Actor | null, id: 
       before,
     });
   });
+}
+
+/**
+ * The state of a distribution's latest upload, as the data room reports it while ingesting
+ * (`running`, `failed`); `succeeded` arrives with the `dataVersionPublished` event. Runs in the
+ * caller's transaction.
+ */
+export async function setIngestStatus(
+  db: Kdb,
+  distributionId: string,
+  status: 'running' | 'failed',
+): Promise<void> {
+  await db
+    .updateTable('distribution')
+    .set({ ingest_status: status })
+    .where('id', '=', distributionId)
+    .execute();
 }

@@ -1,3 +1,4 @@
+import './reactions.ts';
 export {
   listOrganisations,
   getOrganisation,
@@ -20,7 +21,7 @@ export {
   toDataset,
   refuseEdit,
   relatedDatasets,
-  alsoUsedDatasets,
+  rankVisible,
   type DatasetFilter,
   type DatasetList,
   type DatasetSort,
@@ -37,6 +38,7 @@ export {
   updateDistribution,
   deleteDistribution,
   toDistribution,
+  setIngestStatus,
 } from './distributions.ts';
 export {
   reindexAll,
@@ -45,5 +47,4 @@ export {
   type Highlight,
   type ReindexResult,
 } from './search/index.ts';
-export { firstCountedDay } from './also-used.ts';
 export { findDatasets, type DatasetFacts } from './facts.ts';

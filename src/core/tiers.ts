@@ -146,9 +146,19 @@ export function grantOpens(
   d: Pick<TierSubject, 'openTier' | 'shareTier'>,
   now: Date,
 ): boolean {
-  if (g.status !== LIVE_GRANT_STATUS || g.expiresAt.getTime() <= now.getTime()) return false;
-  return g.kind === 'open' ? d.openTier !== 'not_open' : d.shareTier !== 'not_shared';
+  return grantLive(g.status, g.expiresAt, now) && tierKeepsGrants(g.kind, d);
 }
+
+/** A grant is live while active and unexpired: its tokens work and it may open data. */
+export const grantLive = (status: string, expiresAt: Date, now: Date): boolean =>
+  status === LIVE_GRANT_STATUS && expiresAt.getTime() > now.getTime();
+
+/** Whether the dataset is still open (for an `open` grant) or shared (for a `share` grant). */
+export const tierKeepsGrants = (kind: GrantKind, d: Pick<TierSubject, 'openTier' | 'shareTier'>): boolean =>
+  kind === 'open' ? d.openTier !== 'not_open' : d.shareTier !== 'not_shared';
+
+/** The kind of grant a request of this kind leads to. */
+export const grantKindOf = (kind: RequestKind): GrantKind => (kind === 'application' ? 'open' : 'share');
 
 /** What a caller may read of a dataset's DATA (not its metadata). */
 export type DataAccess =
@@ -269,18 +279,7 @@ export const canApplyFor = (d: TierSubject): boolean => requestRefusal('applicat
  * an application) or shared (for a sharing request). Approval may grant what the grant would keep.
  */
 export function stillGrantable(kind: RequestKind, d: TierSubject): boolean {
-  return (
-    d.status === 'published' &&
-    grantOpens(
-      {
-        kind: kind === 'application' ? 'open' : 'share',
-        status: LIVE_GRANT_STATUS,
-        expiresAt: new Date(8.64e15),
-      },
-      d,
-      new Date(0),
-    )
-  );
+  return d.status === 'published' && tierKeepsGrants(grantKindOf(kind), d);
 }
 
 /** Whether everyone reads the data once the dataset is published (so API examples need no token). */

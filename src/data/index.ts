@@ -40,3 +40,4 @@ export type { DataVersion, VersionSource, VersionState } from './versions.ts';
 export type { IngestReport, ColumnProfile, Problem, FieldType, VersionChanges } from './report.ts';
 export { defuse, undefuse, evaluatesAsFormula } from './values.ts';
 export type { Column, Cell } from './values.ts';
+export { alsoUsedDatasets, firstCountedDay } from './also-used.ts';

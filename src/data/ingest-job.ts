@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { appendAudit, actorOf, getUser } from '../identity/index.ts';
-import { updateDataset, getDataset } from '../catalog/index.ts';
+import { updateDataset, getDataset, getDistribution, setIngestStatus } from '../catalog/index.ts';
 import { DomainError, type DataField } from '../core/index.ts';
 import {
   BlobTooLarge,
@@ -15,6 +15,7 @@ import {
   type JobHandlers,
   type JobRun,
   type Kdb,
+  raise,
 } from '../platform/index.ts';
 import { fetchUrl } from './fetch.ts';
 import { ident, literal } from './ingest/duck.ts';
@@ -110,11 +111,7 @@ async function run(ctx: Context, job: JobRun): Promise<void> {
   const distributionId = row.distribution_id;
   await ctx.db.transaction().execute(async (trx) => {
     await setVersionState(trx, versionId, 'running');
-    await trx
-      .updateTable('distribution')
-      .set({ ingest_status: 'running' })
-      .where('id', '=', distributionId)
-      .execute();
+    await setIngestStatus(trx, distributionId, 'running');
   });
   const store = openBlobStore(ctx.config);
   const source = row.source as VersionSource;
@@ -190,32 +187,27 @@ async function run(ctx: Context, job: JobRun): Promise<void> {
         })
         .where('id', '=', versionId)
         .execute();
-      // An older upload that finishes late never displaces a newer version.
+      // An older upload that finishes late never displaces a newer version. The current version
+      // and the capacity are the data room's columns; the catalogue describes the file itself.
       const moved = await trx
         .updateTable('distribution')
-        .set({
-          current_version: finished.number,
-          row_count: out.report.rows,
-          field_count: columns.length,
-          capacity: out.report.rows * columns.length,
-          byte_size: Number(finished.raw_bytes),
-          checksum: finished.raw_key,
-          download_url: `${ctx.config.baseUrl}/api/v1/distributions/${distributionId}/download?format=csv`,
-          ingest_status: 'succeeded',
-          modified: now,
-        })
+        .set({ current_version: finished.number, capacity: out.report.rows * columns.length })
         .where('id', '=', distributionId)
         .where((eb) =>
           eb.or([eb('current_version', 'is', null), eb('current_version', '<', finished.number)]),
         )
         .executeTakeFirst();
-      const dist = await trx
-        .selectFrom('distribution')
-        .select('dataset_id')
-        .where('id', '=', distributionId)
-        .executeTakeFirstOrThrow();
       if (Number(moved.numUpdatedRows))
-        await trx.updateTable('dataset').set({ modified: now }).where('id', '=', dist.dataset_id).execute();
+        await raise(trx, 'dataVersionPublished', {
+          distributionId,
+          version: finished.number,
+          rows: out.report.rows,
+          fields: columns.length,
+          bytes: Number(finished.raw_bytes),
+          checksum: finished.raw_key,
+          downloadUrl: `${ctx.config.baseUrl}/api/v1/distributions/${distributionId}/download?format=csv`,
+          at: now,
+        });
       await appendAudit(trx, now, {
         actorId: finished.created_by,
         action: 'distribution.ingest',
@@ -253,12 +245,8 @@ async function fillDatasetFields(ctx: Context, version: VersionRow, columns: Col
     const user = await getUser(ctx.db, version.created_by);
     if (!user) return;
     const actor = actorOf(user);
-    const dist = await ctx.db
-      .selectFrom('distribution')
-      .select('dataset_id')
-      .where('id', '=', version.distribution_id)
-      .executeTakeFirstOrThrow();
-    const dataset = await getDataset(ctx, actor, dist.dataset_id);
+    const dist = await getDistribution(ctx, actor, version.distribution_id);
+    const dataset = await getDataset(ctx, actor, dist.datasetId);
     if (dataset.fields.length) return;
     const fields: DataField[] = columns.map((c) => ({
       name: c.name,
@@ -285,12 +273,7 @@ async function onFailure(trx: Kdb, ctx: Context, job: Job, error: JobError, repo
     .select((eb) => eb.fn.max('number').as('n'))
     .where('distribution_id', '=', row.distribution_id)
     .executeTakeFirst();
-  if (Number(latest?.n) === row.number)
-    await trx
-      .updateTable('distribution')
-      .set({ ingest_status: 'failed' })
-      .where('id', '=', row.distribution_id)
-      .execute();
+  if (Number(latest?.n) === row.number) await setIngestStatus(trx, row.distribution_id, 'failed');
   await appendAudit(trx, now, {
     actorId: row.created_by,
     action: 'distribution.ingest_failed',

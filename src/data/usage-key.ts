@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, randomBytes } from 'node:crypto';
-import { firstCountedDay } from '../catalog/index.ts';
+import { firstCountedDay } from './also-used.ts';
 import type { Actor } from '../core/index.ts';
 import type { Context, Database } from '../platform/index.ts';
 

@@ -1,5 +1,5 @@
 import type { Dataset } from '../core/index.ts';
-import { sql, type Context } from '../platform/index.ts';
+import { raise, sql, type Context } from '../platform/index.ts';
 import { currentCaller, usageKey } from './usage-key.ts';
 
 export type UseKind = 'downloads' | 'api_calls' | 'previews';
@@ -10,39 +10,37 @@ export function shanghaiDay(at: Date): string {
 }
 
 /**
- * Counts a successful read of each distribution's data (for usage statistics and indicators), adds
- * downloads to their datasets' running totals (the "most downloaded" sort), and records the use
- * under the caller's pseudonymous key ("people who used this also used") — in one statement, so the
- * sort is right as soon as the read is. Counting is telemetry, not a change of state: it is not
+ * Counts a successful read of each distribution's data (for usage statistics and indicators),
+ * records the use under the caller's pseudonymous key ("people who used this also used") and raises
+ * `dataRead`, on which the catalogue adds downloads to its running totals (the "most downloaded"
+ * sort) — in one transaction, so the sort is right as soon as the read is. Counting is telemetry, not a change of state: it is not
  * audited, and it never fails a read.
  */
 export async function countUse(ctx: Context, distributionIds: string[], kind: UseKind): Promise<void> {
   const ids = [...new Set(distributionIds)];
   if (!ids.length) return;
   await telemetry(ctx, kind, async (day, key) => {
-    await sql`
-      WITH counted AS (
-        INSERT INTO distribution_usage AS u (distribution_id, day, ${sql.ref(kind)})
-        SELECT id, ${day}, 1 FROM unnest(${ids}::uuid[]) AS id
-        ON CONFLICT (distribution_id, day) DO UPDATE SET ${sql.ref(kind)} = u.${sql.ref(kind)} + 1
-        RETURNING distribution_id
-      ), used AS (
-        SELECT distribution.dataset_id, count(*)::int AS n
-          FROM counted JOIN distribution ON distribution.id = counted.distribution_id
-         GROUP BY distribution.dataset_id
-      )${recordKey(key, day)}
-      ${
-        kind === 'downloads'
-          ? sql`UPDATE dataset_search SET downloads = dataset_search.downloads + used.n
-                  FROM used WHERE dataset_search.dataset_id = used.dataset_id`
-          : sql`SELECT 1`
-      }`.execute(ctx.db);
+    await ctx.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ datasetId: string; n: number }>`
+        WITH counted AS (
+          INSERT INTO distribution_usage AS u (distribution_id, day, ${sql.ref(kind)})
+          SELECT id, ${day}, 1 FROM unnest(${ids}::uuid[]) AS id
+          ON CONFLICT (distribution_id, day) DO UPDATE SET ${sql.ref(kind)} = u.${sql.ref(kind)} + 1
+          RETURNING distribution_id
+        ), used AS (
+          SELECT distribution.dataset_id, count(*)::int AS n
+            FROM counted JOIN distribution ON distribution.id = counted.distribution_id
+           GROUP BY distribution.dataset_id
+        )${recordKey(key, day)}
+        SELECT used.dataset_id AS "datasetId", used.n FROM used`.execute(trx);
+      await raise(trx, 'dataRead', { kind, datasets: rows });
+    });
   });
 }
 
 /**
- * Counts a view of a dataset's page (portal or API) and adds it to the dataset's running total (the
- * "most viewed" sort), in one statement, recording the use under the caller's key as a read does.
+ * Counts a view of a dataset's page (portal or API) and raises `dataRead`, on which the catalogue
+ * adds it to the dataset's running total (the "most viewed" sort), in one transaction, recording the use under the caller's key as a read does.
  * Views of a dataset that is not public yet, and its own department's views, are not interest from
  * its users: they are not counted. Never fails the page.
  */
@@ -52,14 +50,16 @@ export async function countView(
 ): Promise<void> {
   if (dataset.status !== 'published' || currentCaller()?.actor?.orgId === dataset.publisher.id) return;
   await telemetry(ctx, 'views', async (day, key) => {
-    await sql`
-      WITH used AS (
-        INSERT INTO dataset_usage AS u (dataset_id, day, views) VALUES (${dataset.id}, ${day}, 1)
-        ON CONFLICT (dataset_id, day) DO UPDATE SET views = u.views + 1
-        RETURNING dataset_id
-      )${recordKey(key, day)}
-      UPDATE dataset_search SET views = dataset_search.views + 1
-        FROM used WHERE dataset_search.dataset_id = used.dataset_id`.execute(ctx.db);
+    await ctx.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ datasetId: string; n: number }>`
+        WITH used AS (
+          INSERT INTO dataset_usage AS u (dataset_id, day, views) VALUES (${dataset.id}, ${day}, 1)
+          ON CONFLICT (dataset_id, day) DO UPDATE SET views = u.views + 1
+          RETURNING dataset_id
+        )${recordKey(key, day)}
+        SELECT used.dataset_id AS "datasetId", 1 AS n FROM used`.execute(trx);
+      await raise(trx, 'dataRead', { kind: 'views', datasets: rows });
+    });
   });
 }
 

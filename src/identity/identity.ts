@@ -1,6 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import { DomainError, Roles, validationFailed, type Actor, type Role, type User } from '../core/index.ts';
+import {
+  DomainError,
+  Roles,
+  grantLive,
+  validationFailed,
+  type Actor,
+  type Role,
+  type User,
+} from '../core/index.ts';
 import type { Context, Kdb } from '../platform/index.ts';
 import { appendAudit } from './audit.ts';
 import { PASSWORD_MAX, passwordProblems } from './passwords.ts';
@@ -359,7 +367,11 @@ export async function authenticateToken(ctx: Context, token: string): Promise<Ac
   const now = ctx.clock.now();
   if (r.expires_at && new Date(r.expires_at) <= now) return null;
   if (r.grant_id) {
-    if (r.grant_status !== 'active' || !r.grant_expires_at || new Date(r.grant_expires_at) <= now)
+    if (
+      !r.grant_status ||
+      !r.grant_expires_at ||
+      !grantLive(r.grant_status, new Date(r.grant_expires_at), now)
+    )
       return null;
     return { userId: r.id, email: r.email, role: 'public', orgId: null, grantId: r.grant_id };
   }

@@ -37,3 +37,13 @@ export {
   type JobRun,
   type Worker,
 } from './jobs/index.ts';
+export {
+  raise,
+  subscribe,
+  onDatasetChanged,
+  onDataVersionPublished,
+  onDataRead,
+  type DomainEvents,
+  type EventName,
+  type Subscriber,
+} from './events.ts';

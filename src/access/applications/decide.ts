@@ -25,6 +25,7 @@ import {
   type RequestKind,
   type RowCondition,
   stillGrantable,
+  grantKindOf,
 } from '../../core/index.ts';
 import type { Context, Schema } from '../../platform/index.ts';
 import { appendAudit } from '../../identity/index.ts';
@@ -223,7 +224,7 @@ async function planApproval(
       },
     ],
     grant: {
-      kind: r.kind === 'application' ? 'open' : 'share',
+      kind: grantKindOf(r.kind as RequestKind),
       userId: r.kind === 'application' ? r.requester_id : null,
       orgId: r.kind === 'sharing' ? r.requester_org_id : null,
       providerOrgId: r.provider_org_id,

@@ -137,7 +137,7 @@ export const catalogRoutes =
         },
       },
       async (req) =>
-        catalog.alsoUsedDatasets(
+        data.alsoUsedDatasets(
           ctx,
           req.actor,
           (req.params as { ref: string }).ref,

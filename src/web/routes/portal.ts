@@ -99,7 +99,7 @@ export function portalRoutes(app: FastifyInstance, ctx: Context): void {
       resolveDataAccess(ctx, req.actor, dataset),
       // Related datasets are what the public may see, even on a department's preview of its draft.
       published ? catalog.relatedDatasets(ctx, null, dataset.id, 5).then((r) => r.items) : [],
-      published ? catalog.alsoUsedDatasets(ctx, null, dataset.id, 5).then((r) => r.items) : [],
+      published ? data.alsoUsedDatasets(ctx, null, dataset.id, 5).then((r) => r.items) : [],
       data.countView(ctx, dataset),
     ]);
     return sendPage(
