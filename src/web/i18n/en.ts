@@ -1,5 +1,6 @@
 import type { zh } from './zh.ts';
 import { workflowsEn } from './workflows.en.ts';
+import { datapageEn } from './datapage.en.ts';
 
 /** English interface text. Typed against the Chinese catalogue, so no key can be missing. */
 export const en: Record<keyof typeof zh, string> = {
@@ -441,4 +442,5 @@ export const en: Record<keyof typeof zh, string> = {
 
   // Applications, sharing requests, grants and notices (issue 6).
   ...workflowsEn,
+  ...datapageEn,
 };

@@ -1,4 +1,5 @@
 import { workflowsZh } from './workflows.zh.ts';
+import { datapageZh } from './datapage.zh.ts';
 
 /**
  * 简体中文界面文案（默认语言）。键名即含义；`{name}` 为占位符。新增文案须同时加入 en.ts
@@ -423,4 +424,5 @@ export const zh = {
 
   // Applications, sharing requests, grants and notices (issue 6).
   ...workflowsZh,
+  ...datapageZh,
 } as const;

@@ -15,6 +15,8 @@ import { count, frequencyText, notice, statusBadge, tierBadge } from '../compone
 import { formatBytes, formatDate, hasMessage, termLabel } from '../i18n/index.ts';
 import { page } from '../layout.ts';
 import { link, type View } from '../view.ts';
+import { dataSection } from './dataset-data.ts';
+import type { DataSection } from '../dataset-data.ts';
 
 export interface DatasetPageData {
   dataset: Dataset;
@@ -25,6 +27,8 @@ export interface DatasetPageData {
   alsoUsed: Dataset[];
   /** The viewer may edit it (its department): links to the console. */
   editable: boolean;
+  /** Preview, profile, chart and downloads, or what an application gives (dataset-data.ts). */
+  data?: DataSection;
 }
 
 const row = (label: string, value: Renderable): Html | '' =>
@@ -296,6 +300,7 @@ export function datasetPage(v: View, data: DatasetPageData): Html {
           <h2 id="dist-title">${t('dataset.distributions')}</h2>
           ${distributionsTable(v, data)}
         </section>
+        ${data.data ? dataSection(v, d, data.data) : ''}
         <section aria-labelledby="fields-title">
           <h2 id="fields-title">
             ${t('dataset.fields')}
@@ -341,6 +346,7 @@ export function datasetPage(v: View, data: DatasetPageData): Html {
     title: d.title,
     body,
     section: 'datasets',
+    charts: data.data?.kind === 'open',
     crumbs: [{ label: t('nav.datasets'), href: '/datasets' }, { label: d.title }],
     description: `${openTier} · ${d.publisher.name}`,
   });
