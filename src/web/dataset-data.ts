@@ -6,7 +6,7 @@ import type { Context } from '../platform/index.ts';
  * What the dataset page's data section shows, read through the data module's own functions:
  * `openData` inside them is the one gate, so this file decides nothing about who may read what.
  * A refusal from the gate is what turns the section into the "what an application gives" box.
- * The state (page, filter, sort, chart choices) lives in the query string, so every view is a
+ * The chart is of the rows the filter keeps. The state (page, filter, sort, chart choices) lives in the query string, so every view is a
  * plain link that works without JavaScript and can be shared.
  */
 
@@ -159,6 +159,7 @@ async function chartData(
   actor: Actor | null,
   distributionId: string,
   choice: DataState['chart'],
+  where: { filters?: string; q?: string },
 ): Promise<ChartData> {
   const { x, group } = choice;
   const fn = choice.y || choice.fn === 'count' ? choice.fn : 'count';
@@ -168,6 +169,7 @@ async function chartData(
   const r = await data.aggregate(ctx, actor, distributionId, {
     groupBy: JSON.stringify(groupBy),
     metrics: JSON.stringify([metric]),
+    ...where,
     limit: 5000,
   });
   const label = (v: data.Cell) => (v === null ? '—' : String(v));
@@ -240,7 +242,7 @@ export async function loadDataSection(
   const [top] = await Promise.all([
     topValues(ctx, actor, distribution.id, preview),
     choice
-      ? chartData(ctx, actor, distribution.id, choice).then(
+      ? chartData(ctx, actor, distribution.id, choice, { filters, q: state.text ?? undefined }).then(
           (c) => (chart = c),
           (err) => (chartError = userError(err)),
         )
