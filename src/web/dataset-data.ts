@@ -43,7 +43,8 @@ export function dataState(q: Record<string, unknown>): DataState {
     page: Number.isSafeInteger(page) && page > 1 ? page : 1,
     sort: str(q.dsort),
     filterColumn: str(q.dfc),
-    filterValue: typeof q.dfv === 'string' && q.dfc ? q.dfv.slice(0, 200) : null,
+    // A field chosen with no value is no filter (the form's first state), not "equals empty".
+    filterValue: typeof q.dfv === 'string' && q.dfv !== '' && q.dfc ? q.dfv.slice(0, 200) : null,
     text: str(q.dq),
     chart: {
       x: str(q.cx),

@@ -102,6 +102,10 @@ describe('dataset page data section without JavaScript', () => {
     assert.ok(text.includes(`/api/v1/distributions/${open.distributionId}/rows`));
     assert.ok(text.includes(`/api/v1/distributions/${open.distributionId}/aggregate`));
     assert.ok(text.includes(`dist_${open.distributionId.replace(/-/g, '')}`));
+    // Another browser: ?lang= is remembered in a cookie.
+    const en = textOf((await new Client(s.url).get(`/datasets/${open.datasetId}?lang=en`)).text);
+    assert.match(en, /45 rows × 4 fields/);
+    assert.match(en, /Field profile/);
   });
 
   test('paging, sorting and filtering are plain links and GET forms', async () => {
@@ -115,7 +119,9 @@ describe('dataset page data section without JavaScript', () => {
     assert.match(t2, /第 2 \/ 3 页/);
 
     // The sort link on a header, as rendered, then the filter form's fields.
-    const sortLink = /<th scope="col" aria-sort="none" class="num">\s*<a\s+href="([^"]+)"/.exec(first.text);
+    const sortLink = /<th\s+scope="col"\s+aria-sort="none"\s+class="num"\s*>\s*<a\s+href="([^"]+)"/.exec(
+      first.text,
+    );
     assert.ok(sortLink, 'sort link on the number column');
     const asc = await anon.get(sortLink![1]!.replace(/&amp;/g, '&'));
     assert.match(asc.text, /aria-sort="ascending"/);
@@ -137,6 +143,10 @@ describe('dataset page data section without JavaScript', () => {
     assert.ok(link, 'filtered rows link');
     const rows = await fetch(s.url + link![1]!.replace(/&amp;/g, '&')).then((x) => x.json());
     assert.equal(rows.total, 15);
+
+    // A field chosen without a value is no filter.
+    const blank = await page(open.datasetId, `?dfc=beds&dfv=`);
+    assert.ok(!/符合条件/.test(textOf(blank.text)) && textOf(blank.text).includes('机构020'));
 
     // A value of the wrong type is a message on the page, not an error page.
     const bad = await page(open.datasetId, `?dfc=beds&dfv=many`);
