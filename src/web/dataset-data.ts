@@ -143,7 +143,13 @@ async function topValues(
           sort: '-count',
           limit: TOP_VALUES,
         })
-        .then((r) => [c.name, r.rows.map((x) => ({ value: x[c.name]!, count: Number(x.count) }))] as const),
+        .then((r) => r.rows.map((x) => ({ value: x[c.name]!, count: Number(x.count) })))
+        // Top values are a garnish: a refused lookup (a busy pool) leaves the cell empty, not the page.
+        .catch((err: unknown) => {
+          if (err instanceof DomainError) return [];
+          throw err;
+        })
+        .then((top) => [c.name, top] as const),
     ),
   );
   return new Map(found);

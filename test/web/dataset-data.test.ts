@@ -31,6 +31,7 @@ describe('dataset page data section without JavaScript', () => {
   let anon: Client;
   let open: Awaited<ReturnType<typeof publishedDistribution>>;
   let conditional: Awaited<ReturnType<typeof publishedDistribution>>;
+  let unopened: Awaited<ReturnType<typeof publishedDistribution>>;
 
   before(async () => {
     s = await startServer('pglite', webOptions());
@@ -50,7 +51,19 @@ describe('dataset page data section without JavaScript', () => {
       },
       { id: open.orgId, staff: open.staff },
     );
-    for (const d of [open, conditional])
+    unopened = await publishedDistribution(
+      s,
+      admin,
+      {
+        title: '医护人员名单',
+        fields,
+        openTier: 'not_open',
+        notOpenReason: '涉及个人信息',
+        shareTier: 'not_shared',
+      },
+      { id: open.orgId, staff: open.staff },
+    );
+    for (const d of [open, conditional, unopened])
       assert.equal(
         (await ingest(s, d.staff.token, d.distributionId, '名录.csv', hospitalsCsv())).state,
         'succeeded',
@@ -165,6 +178,13 @@ describe('dataset page data section without JavaScript', () => {
     assert.equal(total, (45 * 46 * 10) / 2);
     assert.match(r.text, /<option value="beds" selected>/);
     assert.match(r.text, /本图链接（可分享）/);
+  });
+
+  test('an unopened dataset has no data section', async () => {
+    const r = await page(unopened.datasetId);
+    assert.equal(r.status, 200);
+    assert.doesNotMatch(r.text, /id="data-title"|data-preview-table/);
+    assert.ok(!textOf(r.text).includes('机构001'));
   });
 
   test('a conditional dataset shows its schema and what an application gives, never rows', async () => {
