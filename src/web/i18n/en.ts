@@ -1,6 +1,7 @@
 import { calendarEn } from './calendar.en.ts';
 import type { zh } from './zh.ts';
 import { workflowsEn } from './workflows.en.ts';
+import { datapageEn } from './datapage.en.ts';
 
 /** English interface text. Typed against the Chinese catalogue, so no key can be missing. */
 export const en: Record<keyof typeof zh, string> = {
@@ -460,4 +461,5 @@ export const en: Record<keyof typeof zh, string> = {
   // Applications, sharing requests, grants and notices (issue 6).
   ...workflowsEn,
   ...calendarEn,
+  ...datapageEn,
 };

@@ -1,5 +1,6 @@
 import { calendarZh } from './calendar.zh.ts';
 import { workflowsZh } from './workflows.zh.ts';
+import { datapageZh } from './datapage.zh.ts';
 
 /**
  * 简体中文界面文案（默认语言）。键名即含义；`{name}` 为占位符。新增文案须同时加入 en.ts
@@ -442,4 +443,5 @@ export const zh = {
   // Applications, sharing requests, grants and notices (issue 6).
   ...workflowsZh,
   ...calendarZh,
+  ...datapageZh,
 } as const;

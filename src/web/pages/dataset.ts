@@ -19,6 +19,8 @@ import { count, dataTable, frequencyText, notice, statusBadge, tierBadge } from 
 import { formatBytes, formatDate, hasMessage, termLabel } from '../i18n/index.ts';
 import { page } from '../layout.ts';
 import { link, type View } from '../view.ts';
+import { dataSection } from './dataset-data.ts';
+import type { DataSection } from '../dataset-data.ts';
 
 export interface DatasetPageData {
   dataset: Dataset;
@@ -29,6 +31,8 @@ export interface DatasetPageData {
   alsoUsed: Dataset[];
   /** The viewer may edit it (its department): links to the console. */
   editable: boolean;
+  /** Preview, profile, chart and downloads, or what an application gives (dataset-data.ts). */
+  data?: DataSection;
 }
 
 const row = (label: string, value: Renderable): Html | '' =>
@@ -291,6 +295,7 @@ export function datasetPage(v: View, data: DatasetPageData): Html {
           <h2 id="dist-title">${t('dataset.distributions')}</h2>
           ${distributionsTable(v, data)}
         </section>
+        ${data.data ? dataSection(v, d, data.data) : ''}
         <section aria-labelledby="fields-title">
           <h2 id="fields-title">
             ${t('dataset.fields')}
@@ -336,6 +341,7 @@ export function datasetPage(v: View, data: DatasetPageData): Html {
     title: d.title,
     body,
     section: 'datasets',
+    charts: data.data?.kind === 'open',
     crumbs: [{ label: t('nav.datasets'), href: '/datasets' }, { label: d.title }],
     description: `${openTier} · ${d.publisher.name}`,
   });

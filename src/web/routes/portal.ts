@@ -12,6 +12,7 @@ import { listing, listingState, type ListingResult, type ListingState } from '..
 import { page } from '../layout.ts';
 import { html } from '../html.ts';
 import { datasetPage } from '../pages/dataset.ts';
+import { dataState, loadDataSection } from '../dataset-data.ts';
 import { themePage, themesPage } from '../pages/themes.ts';
 import { organisationPage, organisationsPage, orgName } from '../pages/organisations.ts';
 import { aboutPage } from '../pages/about.ts';
@@ -102,6 +103,7 @@ export function portalRoutes(app: FastifyInstance, ctx: Context): void {
       published ? data.alsoUsedDatasets(ctx, null, dataset.id, 5).then((r) => r.items) : [],
       data.countView(ctx, dataset),
     ]);
+    const dataSection = await loadDataSection(ctx, req.actor, distributions, dataState(query(req)));
     return sendPage(
       reply,
       datasetPage(v, {
@@ -111,6 +113,7 @@ export function portalRoutes(app: FastifyInstance, ctx: Context): void {
         related,
         alsoUsed,
         editable: canEditOrgData(req.actor, dataset.publisher.id),
+        data: dataSection,
       }),
     );
   });

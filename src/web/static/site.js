@@ -35,6 +35,20 @@
         ],
       };
     }
+    if (data.series) {
+      // Several series (the dataset page's chart builder with a group): bars side by side.
+      return {
+        color: colors,
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+        legend: { top: 0, type: 'scroll', textStyle: { color: text } },
+        grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+        xAxis: { type: 'category', data: data.labels, axisLabel: { color: text, rotate: data.labels.length > 8 ? 30 : 0 }, axisLine: { lineStyle: { color: axis } } },
+        yAxis: { type: 'value', axisLabel: { color: axis }, splitLine: { lineStyle: { color: data.a11y ? '#555' : '#e3e8ee' } } },
+        series: data.series.map(function (s) {
+          return { type: 'bar', name: s.name, data: s.values, barMaxWidth: 18 };
+        }),
+      };
+    }
     return {
       color: colors,
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -56,7 +70,8 @@
     } catch (e) {
       return;
     }
-    if (data.kind === 'bar') el.style.height = Math.max(220, data.labels.length * 26 + 40) + 'px';
+    if (data.series) el.style.height = '360px';
+    else if (data.kind === 'bar') el.style.height = Math.max(220, data.labels.length * 26 + 40) + 'px';
     var chart = window.echarts.init(el, null, { renderer: 'canvas' });
     chart.setOption(optionFor(data));
     el.setAttribute('data-drawn', '1');
