@@ -50,10 +50,20 @@ const notNegotiable = (status: string) =>
     { status },
   );
 
-/** Opens the thread inside `trx` if the request has none; returns whether it did. */
-async function openThread(ctx: Context, trx: Kdb, r: RequestRow, now: Date, by: string | null) {
+/**
+ * Opens the thread inside `trx` if the request has none; returns whether it did. The calendar is
+ * read before the transaction: the embedded database has one connection, which `trx` holds.
+ */
+async function openThread(
+  ctx: Context,
+  trx: Kdb,
+  r: RequestRow,
+  now: Date,
+  by: string | null,
+  calendar: Awaited<ReturnType<typeof workCalendar>>,
+) {
   const days = ctx.config.workflow.negotiationDeadlineDays;
-  const due = deadlineAfter(now, days, await workCalendar(ctx));
+  const due = deadlineAfter(now, days, calendar);
   const made = await trx
     .insertInto('sharing_negotiation')
     .values({ request_id: r.id, opened_at: now, opened_by: by, deadline_days: days, due_at: due.dueAt })
@@ -118,7 +128,8 @@ export async function openNegotiationAfterRefusal(ctx: Context, requestId: strin
   const r = await loadRequest(ctx.db, 'sharing', requestId);
   if (!r || !mayOpenNegotiation('sharing', r.status as RequestStatus, requestFacts(r, ctx.clock.now())))
     return;
-  await ctx.db.transaction().execute((trx) => openThread(ctx, trx, r, ctx.clock.now(), null));
+  const calendar = await workCalendar(ctx);
+  await ctx.db.transaction().execute((trx) => openThread(ctx, trx, r, ctx.clock.now(), null, calendar));
 }
 
 /**
@@ -146,6 +157,7 @@ async function writeToThread(
   if (!mayOpenNegotiation('sharing', r.status as RequestStatus, facts)) throw notNegotiable(r.status);
   if (facts.negotiation === 'ended') throw ended();
   const otherOrg = parties.includes('requester') ? r.provider_org_id : r.requester_org_id;
+  const calendar = await workCalendar(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     const locked = await trx
       .selectFrom('access_request')
@@ -154,7 +166,7 @@ async function writeToThread(
       .forUpdate()
       .executeTakeFirstOrThrow();
     if (locked.status !== r.status) throw notNegotiable(locked.status);
-    await openThread(ctx, trx, r, now, a.userId);
+    await openThread(ctx, trx, r, now, a.userId, calendar);
     const thread = await trx
       .selectFrom('sharing_negotiation')
       .select(['due_at', 'ended_at'])
