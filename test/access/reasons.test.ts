@@ -104,6 +104,12 @@ onEachDatabase('reasons with substance (issue 14)', (kind) => {
       token: w.staffA.token,
       body: { reason: '该数据涉及企业商业信息，暂不共享' },
     });
+    // 协商 first: escalation waits until a side gives up (ADR 0032).
+    const gaveUp = await call('POST', `/api/v1/sharing-requests/${sid}/negotiation/give_up`, {
+      token: w.staffB.token,
+      body: { reason: '双方意见不一致，提请协调' },
+    });
+    assert.equal(gaveUp.status, 200, JSON.stringify(gaveUp.body));
     const up = await call('POST', `/api/v1/sharing-requests/${sid}/escalate`, {
       token: w.staffB.token,
       body: { reason: '履行法定职责需要' },
