@@ -39,7 +39,9 @@ export type Outcome =
   | { kind: 'killed'; reason: 'timeout' | 'memory' | 'exit' };
 
 function start(capBytes: number): Child {
-  const args = [...loader, workerFile];
+  // --jitless: Node 24's V8 reserves address space for JIT code (CodeRange) that a data limit under
+  // about 640 MB refuses, and the process would not start; its JavaScript only relays DuckDB's work.
+  const args = ['--jitless', ...loader, workerFile];
   const options: SpawnOptions = {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     serialization: 'advanced',
