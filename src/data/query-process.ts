@@ -2,6 +2,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childProcessEnv } from '../platform/index.ts';
 import type { ReplyMessage, RunMessage } from './query-worker.ts';
 
 /**
@@ -46,11 +47,7 @@ function start(capBytes: number): Child {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     serialization: 'advanced',
     // The process that runs hostile SQL holds no secrets: not the database URL, not storage keys.
-    env: Object.fromEntries(
-      ['PATH', 'TZ', 'LANG', 'LC_ALL', 'TMPDIR'].flatMap((k) =>
-        process.env[k] ? [[k, process.env[k]]] : [],
-      ),
-    ),
+    env: childProcessEnv(),
   };
   // `ulimit -d` is the kernel's RLIMIT_DATA: past it malloc fails and DuckDB reports out of memory.
   // Where it cannot be set (a lower hard limit) the process still starts: the resident memory check holds.

@@ -245,6 +245,16 @@ function parseOrigins(r: EnvReader): string[] {
   return list;
 }
 
+/**
+ * The environment a child process that runs untrusted work (a query process) is given: locale,
+ * time zone and paths only, never the database URL or storage keys. Read here, with the rest.
+ */
+export function childProcessEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    ['PATH', 'TZ', 'LANG', 'LC_ALL', 'TMPDIR'].flatMap((k) => (env[k] ? [[k, env[k] as string]] : [])),
+  );
+}
+
 /** Connection strings carry passwords; never echo them whole. */
 export function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
@@ -466,6 +476,7 @@ export interface SignInConfig {
 }
 
 function loadSignInConfig(r: EnvReader): SignInConfig {
+  const before = r.problems.length;
   const int = (name: ConfigVariable, fallback: number, min: number, max: number) =>
     r.int(name, fallback, min, max);
   const c = {
@@ -476,7 +487,11 @@ function loadSignInConfig(r: EnvReader): SignInConfig {
     windowMinutes: int('KAIFANG_SIGNIN_WINDOW_MINUTES', 15, 1, 24 * 60),
     lockMinutes: int('KAIFANG_SIGNIN_LOCK_MINUTES', 15, 1, 24 * 60),
   };
-  if (c.delayAfter > c.lockAfter || c.addressDelayAfter > c.addressLockAfter)
+  // Compared only when each number was readable: a bad one is already named above.
+  if (
+    r.problems.length === before &&
+    (c.delayAfter > c.lockAfter || c.addressDelayAfter > c.addressLockAfter)
+  )
     r.problem(
       'KAIFANG_SIGNIN_DELAY_AFTER',
       'and KAIFANG_SIGNIN_ADDRESS_DELAY_AFTER must not be larger than the matching *_LOCK_AFTER',

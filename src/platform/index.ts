@@ -3,6 +3,7 @@ export {
   ConfigError,
   redact,
   bytesOf,
+  childProcessEnv,
   CONFIG_VARIABLES,
   type Config,
   type ConfigVariable,

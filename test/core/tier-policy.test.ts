@@ -99,7 +99,10 @@ test('data: owner reads all; open data is open once published; other departments
   for (const [name, actor, d] of every()) {
     const got = dataAccess(actor, d, [], NOW);
     let expected: string;
-    if (name === 'owner' || name === 'sysadmin') expected = 'full:owner';
+    if (name === 'grantToken')
+      // A grant token reads its own grant's data only, open data included (ADR 0028).
+      expected = d.status !== 'published' ? 'denied:not_published' : 'denied:outside_grant';
+    else if (name === 'owner' || name === 'sysadmin') expected = 'full:owner';
     else if (d.status !== 'published') expected = 'denied:not_published';
     else if (d.openTier === 'unconditional') expected = 'full:open';
     else if (name === 'otherDept' && d.shareTier === 'unconditional') expected = 'full:share';

@@ -268,14 +268,7 @@ onEachDatabase('input hygiene on pages', (kind) => {
 onEachDatabase('failed authentication and the rate limit', (kind) => {
   let s: TestServer;
   before(async () => {
-    const saved = process.env.KAIFANG_RATE_LIMIT;
-    process.env.KAIFANG_RATE_LIMIT = '10';
-    try {
-      s = await startServer(kind);
-    } finally {
-      if (saved === undefined) delete process.env.KAIFANG_RATE_LIMIT;
-      else process.env.KAIFANG_RATE_LIMIT = saved;
-    }
+    s = await startServer(kind, {}, { KAIFANG_RATE_LIMIT: '10' });
   });
   after(() => s.close());
 
