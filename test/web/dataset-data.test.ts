@@ -59,7 +59,10 @@ describe('dataset page data section without JavaScript', () => {
         fields,
         openTier: 'not_open',
         notOpenReason: '涉及个人信息',
+        notOpenLegalBasis: '《中华人民共和国个人信息保护法》第二十八条',
         shareTier: 'not_shared',
+        notSharedReason: '涉及个人信息，不向其他部门共享',
+        notSharedLegalBasis: '《中华人民共和国个人信息保护法》第三十四条',
       },
       { id: open.orgId, staff: open.staff },
     );
