@@ -12,6 +12,8 @@ import {
   type RequestStatus,
 } from '../../core/index.ts';
 import type { Context, Kdb } from '../../platform/index.ts';
+import { datasetTitlesOf } from '../titles.ts';
+import { lockedStatus } from '../locks.ts';
 import { appendAudit } from '../../identity/index.ts';
 import { loadRequest, requestFacts, requestPartiesOf, type RequestRow } from '../applications/index.ts';
 import { checkBody, iso, refuseAndAudit, requireWorkflowActor, workCalendar } from '../grants/index.ts';
@@ -87,12 +89,7 @@ async function tell(
   to: { orgStaff: string | null; both?: boolean },
   params: { dueDate?: string | null; reason?: string | null } = {},
 ) {
-  const titles = await trx
-    .selectFrom('access_request_dataset as rd')
-    .innerJoin('dataset as d', 'd.id', 'rd.dataset_id')
-    .select('d.title')
-    .where('rd.request_id', '=', r.id)
-    .execute();
+  const datasets = await datasetTitlesOf(trx, 'request', r.id);
   const orgs = to.both ? [r.requester_org_id, r.provider_org_id] : [to.orgStaff];
   for (const org of orgs)
     await notify(
@@ -103,7 +100,7 @@ async function tell(
         kind,
         params: {
           requestKind: 'sharing',
-          datasets: titles.map((t) => t.title),
+          datasets,
           reason: params.reason ?? null,
           dueDate: params.dueDate ?? null,
         },
@@ -147,13 +144,8 @@ async function writeToThread(
   if (facts.negotiation === 'ended') throw ended();
   const otherOrg = parties.includes('requester') ? r.provider_org_id : r.requester_org_id;
   await ctx.db.transaction().execute(async (trx) => {
-    const locked = await trx
-      .selectFrom('access_request')
-      .select('status')
-      .where('id', '=', requestId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (locked.status !== r.status) throw notNegotiable(locked.status);
+    const locked = await lockedStatus(trx, 'access_request', requestId);
+    if (locked !== r.status) throw notNegotiable(locked);
     await openThread(ctx, trx, r, now, a.userId);
     const thread = await trx
       .selectFrom('sharing_negotiation')
