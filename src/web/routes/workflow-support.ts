@@ -103,6 +103,16 @@ export async function pendingRequests(
 export { listOf };
 
 /** What an application and a sharing request both ask for, as the form posted it. */
+/** The terms of a request form not yet filled in. */
+export const emptyRequestTerms = (): SharingValues => ({
+  purpose: '',
+  scenario: '',
+  periodStart: '',
+  periodEnd: '',
+  fields: [],
+  accepted: false,
+});
+
 export function requestTermsFrom(b: FormBody): SharingValues {
   const fields = b.fields;
   return {
