@@ -10,6 +10,7 @@ import {
   type Actor,
   type NegotiationThread,
   type RequestStatus,
+  type WorkCalendar,
 } from '../../core/index.ts';
 import type { Context, Kdb } from '../../platform/index.ts';
 import { datasetTitlesOf } from '../titles.ts';
@@ -52,10 +53,20 @@ const notNegotiable = (status: string) =>
     { status },
   );
 
-/** Opens the thread inside `trx` if the request has none; returns whether it did. */
-async function openThread(ctx: Context, trx: Kdb, r: RequestRow, now: Date, by: string | null) {
+/**
+ * Opens the thread inside `trx` if the request has none; returns whether it did. The calendar is
+ * read before the transaction: on PGlite's one connection a read outside `trx` would wait for it forever.
+ */
+async function openThread(
+  ctx: Context,
+  trx: Kdb,
+  r: RequestRow,
+  now: Date,
+  by: string | null,
+  cal: WorkCalendar,
+) {
   const days = ctx.config.workflow.negotiationDeadlineDays;
-  const due = deadlineAfter(now, days, await workCalendar(ctx));
+  const due = deadlineAfter(now, days, cal);
   const made = await trx
     .insertInto('sharing_negotiation')
     .values({ request_id: r.id, opened_at: now, opened_by: by, deadline_days: days, due_at: due.dueAt })
@@ -115,7 +126,8 @@ export async function openNegotiationAfterRefusal(ctx: Context, requestId: strin
   const r = await loadRequest(ctx.db, 'sharing', requestId);
   if (!r || !mayOpenNegotiation('sharing', r.status as RequestStatus, requestFacts(r, ctx.clock.now())))
     return;
-  await ctx.db.transaction().execute((trx) => openThread(ctx, trx, r, ctx.clock.now(), null));
+  const cal = await workCalendar(ctx);
+  await ctx.db.transaction().execute((trx) => openThread(ctx, trx, r, ctx.clock.now(), null, cal));
 }
 
 /**
@@ -143,10 +155,11 @@ async function writeToThread(
   if (!mayOpenNegotiation('sharing', r.status as RequestStatus, facts)) throw notNegotiable(r.status);
   if (facts.negotiation === 'ended') throw ended();
   const otherOrg = parties.includes('requester') ? r.provider_org_id : r.requester_org_id;
+  const cal = await workCalendar(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     const locked = await lockedStatus(trx, 'access_request', requestId);
     if (locked !== r.status) throw notNegotiable(locked);
-    await openThread(ctx, trx, r, now, a.userId);
+    await openThread(ctx, trx, r, now, a.userId, cal);
     const thread = await trx
       .selectFrom('sharing_negotiation')
       .select(['due_at', 'ended_at'])
