@@ -59,7 +59,7 @@ const KNOWN_CROSSINGS: Record<string, string> = {
   'access/grants/notices.ts: dataset': 'revocation notices with dataset titles',
   'access/grants/notices.ts: organisation': 'revocation notices with department names',
   'access/grants/notices.ts: app_user': 'masked names of grantees on notices',
-  'access/applications/deadlines.ts: dataset': 'overdue lists with dataset titles',
+  'access/titles.ts: dataset': 'dataset titles on notices and overdue lists',
   'access/applications/deadlines.ts: organisation': 'overdue lists by department',
   'access/applications/deadlines.ts: app_user': 'reminder recipients by department',
   'access/applications/requests.ts: dataset': 'request lists with dataset titles',
@@ -68,9 +68,7 @@ const KNOWN_CROSSINGS: Record<string, string> = {
   'access/applications/submit.ts: app_user': 'the applicant’s profile',
   'access/applications/submit.ts: organisation': 'the applicant’s department name',
   'access/applications/decide.ts: dataset': 'dataset titles on decisions',
-  'access/calendar/import.ts: dataset': 'dataset titles on the notices of moved deadlines',
   'access/grants/rulings.ts: dataset': 'dataset titles on ruling requests',
-  'access/sharing/negotiation.ts: dataset': 'dataset titles on negotiation notices',
   'access/sharing/negotiation.ts: organisation': 'the two departments’ names in a negotiation thread',
   'access/sharing/negotiation.ts: app_user': 'message authors’ names in a negotiation thread',
   // Lower rooms reading higher ones: the sign-in path needs the grant a token is tied to, and a

@@ -22,17 +22,7 @@ export {
   type OverdueItem,
   type OverdueByDepartment,
 } from './applications/index.ts';
-export {
-  submitSharingRequest,
-  sharingPrefill,
-  getSharingRequest,
-  listSharingRequests,
-  decideSharingRequest,
-  getNegotiation,
-  postNegotiationMessage,
-  giveUpNegotiation,
-  NegotiationMessageInputSchema,
-} from './sharing/index.ts';
+export * from './sharing/index.ts';
 export {
   getGrant,
   listGrants,

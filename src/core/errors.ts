@@ -11,6 +11,20 @@ export type ErrorKind =
   | 'too_many';
 
 /**
+ * The HTTP status each kind answers with, the same for the API and the pages. Typed by kind so
+ * that a new kind of error cannot be left without its status.
+ */
+export const errorStatus: Readonly<Record<ErrorKind, number>> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  too_many: 429,
+};
+
+/**
  * A failure the caller can act on. `kind` says which class of failure it is (the HTTP layer
  * maps it to a status); `code` is the stable machine-readable name clients switch on.
  */

@@ -6,6 +6,7 @@ export {
   notFound,
   forbidden,
   unauthenticated,
+  errorStatus,
   type ErrorKind,
 } from './errors.ts';
 export { nextStatus, datasetStatuses, type DatasetAction } from './lifecycle.ts';

@@ -61,13 +61,12 @@ export function toVersion(r: VersionRow): DataVersion {
 
 export const reportOf = (r: VersionRow) => (r.report ?? null) as (IngestReport & { error?: unknown }) | null;
 
+/** A distribution's versions, as rows. */
+const versionsOf = (db: Kdb, distributionId: string) =>
+  db.selectFrom('distribution_version').selectAll().where('distribution_id', '=', distributionId);
+
 export async function versionRows(db: Kdb, distributionId: string): Promise<VersionRow[]> {
-  return db
-    .selectFrom('distribution_version')
-    .selectAll()
-    .where('distribution_id', '=', distributionId)
-    .orderBy('number', 'desc')
-    .execute();
+  return versionsOf(db, distributionId).orderBy('number', 'desc').execute();
 }
 
 export async function versionByNumber(
@@ -75,12 +74,7 @@ export async function versionByNumber(
   distributionId: string,
   number: number,
 ): Promise<VersionRow | undefined> {
-  return db
-    .selectFrom('distribution_version')
-    .selectAll()
-    .where('distribution_id', '=', distributionId)
-    .where('number', '=', number)
-    .executeTakeFirst();
+  return versionsOf(db, distributionId).where('number', '=', number).executeTakeFirst();
 }
 
 export async function versionById(db: Kdb, id: string): Promise<VersionRow | undefined> {
@@ -93,10 +87,7 @@ export async function previousSucceeded(
   distributionId: string,
   number: number,
 ): Promise<VersionRow | undefined> {
-  return db
-    .selectFrom('distribution_version')
-    .selectAll()
-    .where('distribution_id', '=', distributionId)
+  return versionsOf(db, distributionId)
     .where('state', '=', 'succeeded')
     .where('number', '<', number)
     .orderBy('number', 'desc')

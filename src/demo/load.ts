@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { Actor } from '../core/index.ts';
+import type { Actor, Role } from '../core/index.ts';
 import { actorOf, createUser } from '../identity/index.ts';
 import {
   createDataset,
@@ -68,39 +68,29 @@ export async function loadDemo(ctx: Context, opts: DemoOptions = {}): Promise<De
     const org = await createOrganisation(ctx, system, input);
     orgIds.set(key, org.id);
   }
-  const authorityOrg = orgIds.get('dsj') ?? null;
-  const authority = await createUser(ctx, admin.id, {
-    email: 'authority@demo.kaifang',
-    name: '数据主管部门',
-    role: 'authority',
-    orgId: authorityOrg,
-    password: DEMO_PASSWORD,
-  });
-  users.push({ email: authority.email, role: authority.role });
-  for (const o of demoOrganisations) {
-    const u = await createUser(ctx, admin.id, {
-      email: `${o.key}@demo.kaifang`,
+  // The demo's sign-ins, in the order the result lists them: the authority, a clerk per department, a reviewer, a citizen.
+  const demoUsers: { key: string; name: string; role: Role; orgId?: string | null; org?: string }[] = [
+    { key: 'authority', name: '数据主管部门', role: 'authority', orgId: orgIds.get('dsj') ?? null },
+    ...demoOrganisations.map((o) => ({
+      key: o.key,
       name: `${o.name}数据专员`,
-      role: 'department',
+      role: 'department' as const,
       orgId: orgIds.get(o.key)!,
+      org: o.name,
+    })),
+    { key: 'reviewer', name: '安全审核员', role: 'reviewer' },
+    { key: 'citizen', name: '社会公众用户', role: 'public' },
+  ];
+  for (const { key, name, role, orgId, org } of demoUsers) {
+    const u = await createUser(ctx, admin.id, {
+      email: `${key}@demo.kaifang`,
+      name,
+      role,
+      ...(orgId !== undefined && { orgId }),
       password: DEMO_PASSWORD,
     });
-    users.push({ email: u.email, role: u.role, org: o.name });
+    users.push({ email: u.email, role: u.role, ...(org && { org }) });
   }
-  const reviewer = await createUser(ctx, admin.id, {
-    email: 'reviewer@demo.kaifang',
-    name: '安全审核员',
-    role: 'reviewer',
-    password: DEMO_PASSWORD,
-  });
-  users.push({ email: reviewer.email, role: reviewer.role });
-  const citizen = await createUser(ctx, admin.id, {
-    email: 'citizen@demo.kaifang',
-    name: '社会公众用户',
-    role: 'public',
-    password: DEMO_PASSWORD,
-  });
-  users.push({ email: citizen.email, role: citizen.role });
 
   let done = 0;
   for (const d of demoDatasets) {

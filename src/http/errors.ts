@@ -1,18 +1,8 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorKind, type Label } from '../core/index.ts';
+import { DomainError, errorStatus, type Label } from '../core/index.ts';
 import { scrubPaths } from '../platform/index.ts';
 import { requestLang } from './language.ts';
-
-const STATUS: Record<ErrorKind, number> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  too_many: 429,
-};
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -30,6 +20,38 @@ function body(req: FastifyRequest, code: string, label: Label, details?: unknown
     error: { code, message: label[lang], ...(details !== undefined && { details: localise(details) }) },
   };
 }
+
+type Refusal = { status: number; code: string; label: Label };
+const refusal = (status: number, code: string, zh: string, en: string): Refusal => ({
+  status,
+  code,
+  label: { zh, en },
+});
+
+/** Fastify's refusals that have a status and words of their own, by its error code. */
+const REFUSALS: Record<string, Refusal> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: refusal(413, 'payload_too_large', '请求体过大', 'Request body is too large'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: refusal(
+    415,
+    'unsupported_media_type',
+    '不支持的内容类型',
+    'Unsupported content type',
+  ),
+  FST_ERR_CTP_EMPTY_JSON_BODY: refusal(400, 'invalid_json', 'JSON 请求体为空', 'The JSON body is empty'),
+  FST_ERR_BAD_URL: refusal(
+    400,
+    'invalid_url',
+    '网址中的百分号编码无效',
+    'The URL holds an invalid percent-encoding',
+  ),
+  FST_ERR_MAX_PARAM_LENGTH: refusal(414, 'uri_too_long', '网址过长', 'The URL is too long'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: refusal(
+    400,
+    'invalid_request',
+    '请求长度不正确',
+    'Invalid content length',
+  ),
+};
 
 /** Fastify's own failures, before a route runs, in the same error shape as the domain's. */
 function frameworkError(
@@ -58,43 +80,7 @@ function frameworkError(
       details: { fields },
     };
   }
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return {
-        status: 413,
-        code: 'payload_too_large',
-        label: { zh: '请求体过大', en: 'Request body is too large' },
-      };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return {
-        status: 415,
-        code: 'unsupported_media_type',
-        label: { zh: '不支持的内容类型', en: 'Unsupported content type' },
-      };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return {
-        status: 400,
-        code: 'invalid_json',
-        label: { zh: 'JSON 请求体为空', en: 'The JSON body is empty' },
-      };
-    case 'FST_ERR_BAD_URL':
-      return {
-        status: 400,
-        code: 'invalid_url',
-        label: {
-          zh: '网址中的百分号编码无效',
-          en: 'The URL holds an invalid percent-encoding',
-        },
-      };
-    case 'FST_ERR_MAX_PARAM_LENGTH':
-      return { status: 414, code: 'uri_too_long', label: { zh: '网址过长', en: 'The URL is too long' } };
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return {
-        status: 400,
-        code: 'invalid_request',
-        label: { zh: '请求长度不正确', en: 'Invalid content length' },
-      };
-  }
+  if (err.code && Object.hasOwn(REFUSALS, err.code)) return { ...REFUSALS[err.code] };
   if (
     err instanceof SyntaxError ||
     err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
@@ -118,7 +104,7 @@ function frameworkError(
 
 export function errorHandler(err: FastifyError | DomainError, req: FastifyRequest, reply: FastifyReply) {
   if (err instanceof DomainError) {
-    return reply.status(STATUS[err.kind]).send(body(req, err.code, err.label, err.details));
+    return reply.status(errorStatus[err.kind]).send(body(req, err.code, err.label, err.details));
   }
   const known = frameworkError(err as FastifyError);
   if (known) return reply.status(known.status).send(body(req, known.code, known.label, known.details));

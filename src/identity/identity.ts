@@ -110,13 +110,17 @@ export async function createUser(ctx: Context, actorId: string | null, input: Ne
   });
 }
 
-export async function findUserByEmail(db: Kdb, email: string): Promise<User | null> {
-  const r = await db
+/** The enabled user's row with this email, compared without case. */
+const enabledUserRow = (db: Kdb, email: string) =>
+  db
     .selectFrom('app_user')
     .selectAll()
     .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
     .where('disabled_at', 'is', null)
     .executeTakeFirst();
+
+export async function findUserByEmail(db: Kdb, email: string): Promise<User | null> {
+  const r = await enabledUserRow(db, email);
   return r ? toUser(r) : null;
 }
 
@@ -127,12 +131,7 @@ export async function getUser(db: Kdb, id: string): Promise<User | null> {
 
 /** The user whose password this is, or null; the same answer whether the email or the password is wrong. */
 export async function checkPassword(db: Kdb, email: string, password: string): Promise<User | null> {
-  const r = await db
-    .selectFrom('app_user')
-    .selectAll()
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
-    .where('disabled_at', 'is', null)
-    .executeTakeFirst();
+  const r = await enabledUserRow(db, email);
   if (!r?.password_hash || password.length > PASSWORD_MAX) return null;
   return (await argon2Verify(r.password_hash, password)) ? toUser(r) : null;
 }

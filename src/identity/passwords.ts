@@ -43,38 +43,26 @@ export function isGuessable(password: string): boolean {
 
 /** What is wrong with a new password, as field errors under `field`; empty when it is acceptable. */
 export function passwordProblems(password: string, field = 'password'): FieldError[] {
+  const problem = (code: string, zh: string, en: string): FieldError[] => [
+    { field, code, message: { zh, en } },
+  ];
   if (password.length < PASSWORD_MIN)
-    return [
-      {
-        field,
-        code: 'too_short',
-        message: {
-          zh: `密码至少 ${PASSWORD_MIN} 位`,
-          en: `Password must be at least ${PASSWORD_MIN} characters`,
-        },
-      },
-    ];
+    return problem(
+      'too_short',
+      `密码至少 ${PASSWORD_MIN} 位`,
+      `Password must be at least ${PASSWORD_MIN} characters`,
+    );
   if (password.length > PASSWORD_MAX)
-    return [
-      {
-        field,
-        code: 'too_long',
-        message: {
-          zh: `密码最多 ${PASSWORD_MAX} 位`,
-          en: `Password must be at most ${PASSWORD_MAX} characters`,
-        },
-      },
-    ];
+    return problem(
+      'too_long',
+      `密码最多 ${PASSWORD_MAX} 位`,
+      `Password must be at most ${PASSWORD_MAX} characters`,
+    );
   if (isGuessable(password))
-    return [
-      {
-        field,
-        code: 'too_common',
-        message: {
-          zh: '该密码过于常见或容易猜测，请换一个更长、更独特的密码',
-          en: 'This password is too common or easy to guess; choose a longer, more unusual one',
-        },
-      },
-    ];
+    return problem(
+      'too_common',
+      '该密码过于常见或容易猜测，请换一个更长、更独特的密码',
+      'This password is too common or easy to guess; choose a longer, more unusual one',
+    );
   return [];
 }

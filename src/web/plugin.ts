@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import { DomainError, type ErrorKind } from '../core/index.ts';
+import { DomainError, errorStatus } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { ECHARTS_DIR, ECHARTS_FILE, STATIC_DIR } from './assets.ts';
 import { csrfGuard } from './session-auth.ts';
@@ -15,17 +15,6 @@ import { calendarRoutes } from './routes/calendar.ts';
 import { applyRoutes } from './routes/apply.ts';
 import { unreadBadge, workflowRoutes } from './workflows.ts';
 
-// Typed by kind so that a new kind of error cannot be left without its status here.
-const STATUS: Record<ErrorKind, number> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  too_many: 429,
-};
-
 /** Failures on a page answer as a page, in the visitor's language; the API keeps its JSON errors. */
 function pageErrors(ctx: Context) {
   return (err: FastifyError | DomainError, req: FastifyRequest, reply: FastifyReply) => {
@@ -33,7 +22,7 @@ function pageErrors(ctx: Context) {
     let message: string | undefined;
     const v = viewOf(ctx, req, reply);
     if (err instanceof DomainError) {
-      status = STATUS[err.kind] ?? 400;
+      status = errorStatus[err.kind] ?? 400;
       message = err.label[v.lang];
       if (status === 401 && req.method === 'GET')
         return seeOther(reply, link('/console/sign-in', { next: req.url }));

@@ -8,6 +8,8 @@ import {
   type RequestKind,
 } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
+import { datasetTitlesByOwner, datasetTitlesOf } from '../titles.ts';
+import { answererOf, runningRequests } from '../running.ts';
 import { appendAudit } from '../../identity/index.ts';
 import { expireGrants, requireWorkflowActor, workCalendar } from '../grants/index.ts';
 import {
@@ -62,21 +64,7 @@ export async function sendDeadlineReminders(
   const lead = ctx.config.workflow.reminderDays;
   const sent: Sent[] = [];
 
-  const open = await ctx.db
-    .selectFrom('access_request')
-    .select([
-      'id',
-      'kind',
-      'status',
-      'requester_id',
-      'provider_org_id',
-      'due_at',
-      'reminded_for',
-      'overdue_notified_for',
-    ])
-    .where('status', 'in', ['submitted', 'escalated'])
-    .where('due_at', 'is not', null)
-    .execute();
+  const open = await runningRequests(ctx.db).select(['reminded_for', 'overdue_notified_for']).execute();
   for (const r of open) {
     const dueAt = new Date(r.due_at!);
     const same = (d: Date | null) => !!d && new Date(d).getTime() === dueAt.getTime();
@@ -85,20 +73,13 @@ export async function sendDeadlineReminders(
       overdue ? same(r.overdue_notified_for) : same(r.reminded_for) || workingDaysLeft(now, dueAt, cal) > lead
     )
       continue;
-    const answerer: Recipients =
-      r.status === 'escalated' ? { authority: true } : { orgStaff: r.provider_org_id };
+    const answerer = answererOf(r);
     const to: Recipients = overdue ? { ...answerer, users: [r.requester_id] } : answerer;
     const kind: NotificationKind = overdue ? 'request.overdue' : 'request.reminder';
     await ctx.db.transaction().execute(async (trx) => {
-      const titles = await trx
-        .selectFrom('access_request_dataset as rd')
-        .innerJoin('dataset as d', 'd.id', 'rd.dataset_id')
-        .select('d.title')
-        .where('rd.request_id', '=', r.id)
-        .execute();
       const params = {
         requestKind: r.kind,
-        datasets: titles.map((t) => t.title),
+        datasets: await datasetTitlesOf(trx, 'request', r.id),
         dueDate: shanghaiDate(dueAt),
       };
       const users = await notify(trx, now, to, { kind, params, entityType: r.kind, entityId: r.id });
@@ -243,32 +224,17 @@ export async function listOverdue(
   if (orgFilter) gq = gq.where('g.provider_org_id', '=', orgFilter);
   const [requests, grants] = await Promise.all([rq.execute(), gq.execute()]);
 
-  const group = (rows: { owner: string; title: string }[]) => {
-    const map = new Map<string, string[]>();
-    for (const r of rows) map.set(r.owner, [...(map.get(r.owner) ?? []), r.title]);
-    return map;
-  };
-  const requestIds = requests.map((r) => r.id);
-  const grantIds = grants.map((g) => g.id);
   const [requestTitles, grantTitles] = await Promise.all([
-    requestIds.length
-      ? ctx.db
-          .selectFrom('access_request_dataset as x')
-          .innerJoin('dataset as d', 'd.id', 'x.dataset_id')
-          .select(['x.request_id as owner', 'd.title'])
-          .where('x.request_id', 'in', requestIds)
-          .execute()
-          .then(group)
-      : new Map<string, string[]>(),
-    grantIds.length
-      ? ctx.db
-          .selectFrom('access_grant_dataset as x')
-          .innerJoin('dataset as d', 'd.id', 'x.dataset_id')
-          .select(['x.grant_id as owner', 'd.title'])
-          .where('x.grant_id', 'in', grantIds)
-          .execute()
-          .then(group)
-      : new Map<string, string[]>(),
+    datasetTitlesByOwner(
+      ctx.db,
+      'request',
+      requests.map((r) => r.id),
+    ),
+    datasetTitlesByOwner(
+      ctx.db,
+      'grant',
+      grants.map((g) => g.id),
+    ),
   ]);
 
   const byOrg = new Map<string, OverdueItem[]>();

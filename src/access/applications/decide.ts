@@ -28,6 +28,7 @@ import {
   grantKindOf,
 } from '../../core/index.ts';
 import type { Context, Schema } from '../../platform/index.ts';
+import { lockedStatus } from '../locks.ts';
 import { appendAudit } from '../../identity/index.ts';
 import {
   changeGrantStatus,
@@ -420,13 +421,8 @@ export async function actOnRequest(
     });
   const step = await plan(ctx, a, r, action, body);
   await ctx.db.transaction().execute(async (trx) => {
-    const locked = await trx
-      .selectFrom('access_request')
-      .select('status')
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (locked.status !== r.status) throw invalidTransition(label, locked.status, action);
+    const locked = await lockedStatus(trx, 'access_request', id);
+    if (locked !== r.status) throw invalidTransition(label, locked, action);
     const grantId = step.grant ? await issueGrant(trx, now, { ...step.grant, requestId: id }) : null;
     await trx
       .updateTable('access_request')

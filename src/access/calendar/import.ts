@@ -12,6 +12,8 @@ import type { Context, Kdb } from '../../platform/index.ts';
 import { appendAudit } from '../../identity/index.ts';
 import { notify, type Recipients } from '../../identity/index.ts';
 import { readHolidayTable } from './table.ts';
+import { datasetTitlesOf } from '../titles.ts';
+import { answererOf, runningRequests } from '../running.ts';
 
 export interface MovedDeadline {
   id: string;
@@ -131,22 +133,8 @@ async function recomputeOpenDeadlines(
   now: Date,
   cal: WorkCalendar,
 ): Promise<{ moved: MovedDeadline[]; settled: number; notified: number }> {
-  const open = await trx
-    .selectFrom('access_request')
-    .select([
-      'id',
-      'kind',
-      'status',
-      'requester_id',
-      'provider_org_id',
-      'due_at',
-      'due_provisional',
-      'clock_started_at',
-      'clock_days',
-      'deadline_unit',
-    ])
-    .where('status', 'in', ['submitted', 'escalated'])
-    .where('due_at', 'is not', null)
+  const open = await runningRequests(trx)
+    .select(['due_provisional', 'clock_started_at', 'clock_days', 'deadline_unit'])
     .where('clock_started_at', 'is not', null)
     .execute();
   const moved: MovedDeadline[] = [];
@@ -178,22 +166,16 @@ async function recomputeOpenDeadlines(
       provisional: due.provisional,
     };
     moved.push(m);
-    const titles = await trx
-      .selectFrom('access_request_dataset as rd')
-      .innerJoin('dataset as d', 'd.id', 'rd.dataset_id')
-      .select('d.title')
-      .where('rd.request_id', '=', r.id)
-      .execute();
     const to: Recipients = {
       users: [r.requester_id],
-      ...(r.status === 'escalated' ? { authority: true } : { orgStaff: r.provider_org_id }),
+      ...answererOf(r),
     };
     notified += (
       await notify(trx, now, to, {
         kind: 'request.deadline_moved',
         params: {
           requestKind: r.kind,
-          datasets: titles.map((t) => t.title),
+          datasets: await datasetTitlesOf(trx, 'request', r.id),
           dueDate: m.to,
           previousDueDate: m.from,
         },

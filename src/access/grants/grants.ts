@@ -22,31 +22,16 @@ import {
   type RowCondition,
 } from '../../core/index.ts';
 import { sql, type Context, type Kdb } from '../../platform/index.ts';
+import { datasetTitlesOf } from '../titles.ts';
+import { lockedStatus } from '../locks.ts';
 import { appendAudit, revokeTokensOf } from '../../identity/index.ts';
 import { notify } from '../../identity/index.ts';
 import { checkBody, iso, refuseAndAudit, requireWorkflowActor, substantialReason } from './support.ts';
 
 const GRANT = { zh: '数据授权', en: 'Grant' };
 
-interface GrantRow {
-  id: string;
-  request_id: string;
-  kind: string;
-  user_id: string | null;
-  org_id: string | null;
-  provider_org_id: string;
-  status: string;
-  issued_at: Date;
-  expires_at: Date;
-  report_every: string | null;
-  next_report_due: string | null;
-  status_reason: string | null;
-  status_changed_at: Date | null;
-  grantee_user_name: string | null;
-  grantee_org_name: string | null;
-  provider_name: string;
-  ordered_by_authority: boolean;
-}
+/** A grant as grantQuery reads it, with the names of its grantee and provider. */
+type GrantRow = Awaited<ReturnType<ReturnType<typeof grantQuery>['executeTakeFirstOrThrow']>>;
 
 function grantQuery(db: Kdb) {
   return db
@@ -302,12 +287,6 @@ async function recordGrantStatus(
   });
   // Tokens made for this grant die with it for good; a suspension only refuses them (authenticateToken).
   if (to === 'revoked') await revokeTokensOf(trx, now, actorId, { grantId: g.id }, 'grant_revoked');
-  const titles = await trx
-    .selectFrom('access_grant_dataset as gd')
-    .innerJoin('dataset as d', 'd.id', 'gd.dataset_id')
-    .select('d.title')
-    .where('gd.grant_id', '=', g.id)
-    .execute();
   const kind = (
     {
       suspend: 'grant.suspended',
@@ -320,7 +299,12 @@ async function recordGrantStatus(
     trx,
     now,
     { users: [g.user_id], orgStaff: g.user_id ? null : g.org_id },
-    { kind, params: { datasets: titles.map((t) => t.title), reason }, entityType: 'grant', entityId: g.id },
+    {
+      kind,
+      params: { datasets: await datasetTitlesOf(trx, 'grant', g.id), reason },
+      entityType: 'grant',
+      entityId: g.id,
+    },
   );
 }
 
@@ -371,13 +355,8 @@ export async function changeGrantStatus(
       ? checkBody<{ reason: string }>(ReasonInputSchema, body, ['reason']).reason.trim()
       : substantialReason(body);
   await ctx.db.transaction().execute(async (trx) => {
-    const locked = await trx
-      .selectFrom('access_grant')
-      .select('status')
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (locked.status !== current.status) throw invalidTransition(GRANT, locked.status, action);
+    const locked = await lockedStatus(trx, 'access_grant', id);
+    if (locked !== current.status) throw invalidTransition(GRANT, locked, action);
     await recordGrantStatus(trx, now, a.userId, current, to, action, reason);
     await also?.(trx, now);
   });
@@ -393,13 +372,8 @@ export async function expireGrants(ctx: Context): Promise<number> {
     .execute()) as GrantRow[];
   for (const g of due) {
     await ctx.db.transaction().execute(async (trx) => {
-      const locked = await trx
-        .selectFrom('access_grant')
-        .select('status')
-        .where('id', '=', g.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      if (locked.status !== 'active' && locked.status !== 'suspended') return;
+      const locked = await lockedStatus(trx, 'access_grant', g.id);
+      if (locked !== 'active' && locked !== 'suspended') return;
       await recordGrantStatus(trx, now, null, g, 'expired', 'expire', null);
     });
   }

@@ -10,8 +10,11 @@ import {
   type Actor,
   type NegotiationThread,
   type RequestStatus,
+  type WorkCalendar,
 } from '../../core/index.ts';
 import type { Context, Kdb } from '../../platform/index.ts';
+import { datasetTitlesOf } from '../titles.ts';
+import { lockedStatus } from '../locks.ts';
 import { appendAudit } from '../../identity/index.ts';
 import { loadRequest, requestFacts, requestPartiesOf, type RequestRow } from '../applications/index.ts';
 import { checkBody, iso, refuseAndAudit, requireWorkflowActor, workCalendar } from '../grants/index.ts';
@@ -52,7 +55,7 @@ const notNegotiable = (status: string) =>
 
 /**
  * Opens the thread inside `trx` if the request has none; returns whether it did. The calendar is
- * read before the transaction: the embedded database has one connection, which `trx` holds.
+ * read before the transaction: on PGlite's one connection a read outside `trx` would wait for it forever.
  */
 async function openThread(
   ctx: Context,
@@ -60,10 +63,10 @@ async function openThread(
   r: RequestRow,
   now: Date,
   by: string | null,
-  calendar: Awaited<ReturnType<typeof workCalendar>>,
+  cal: WorkCalendar,
 ) {
   const days = ctx.config.workflow.negotiationDeadlineDays;
-  const due = deadlineAfter(now, days, calendar);
+  const due = deadlineAfter(now, days, cal);
   const made = await trx
     .insertInto('sharing_negotiation')
     .values({ request_id: r.id, opened_at: now, opened_by: by, deadline_days: days, due_at: due.dueAt })
@@ -97,12 +100,7 @@ async function tell(
   to: { orgStaff: string | null; both?: boolean },
   params: { dueDate?: string | null; reason?: string | null } = {},
 ) {
-  const titles = await trx
-    .selectFrom('access_request_dataset as rd')
-    .innerJoin('dataset as d', 'd.id', 'rd.dataset_id')
-    .select('d.title')
-    .where('rd.request_id', '=', r.id)
-    .execute();
+  const datasets = await datasetTitlesOf(trx, 'request', r.id);
   const orgs = to.both ? [r.requester_org_id, r.provider_org_id] : [to.orgStaff];
   for (const org of orgs)
     await notify(
@@ -113,7 +111,7 @@ async function tell(
         kind,
         params: {
           requestKind: 'sharing',
-          datasets: titles.map((t) => t.title),
+          datasets,
           reason: params.reason ?? null,
           dueDate: params.dueDate ?? null,
         },
@@ -128,8 +126,8 @@ export async function openNegotiationAfterRefusal(ctx: Context, requestId: strin
   const r = await loadRequest(ctx.db, 'sharing', requestId);
   if (!r || !mayOpenNegotiation('sharing', r.status as RequestStatus, requestFacts(r, ctx.clock.now())))
     return;
-  const calendar = await workCalendar(ctx);
-  await ctx.db.transaction().execute((trx) => openThread(ctx, trx, r, ctx.clock.now(), null, calendar));
+  const cal = await workCalendar(ctx);
+  await ctx.db.transaction().execute((trx) => openThread(ctx, trx, r, ctx.clock.now(), null, cal));
 }
 
 /**
@@ -157,16 +155,11 @@ async function writeToThread(
   if (!mayOpenNegotiation('sharing', r.status as RequestStatus, facts)) throw notNegotiable(r.status);
   if (facts.negotiation === 'ended') throw ended();
   const otherOrg = parties.includes('requester') ? r.provider_org_id : r.requester_org_id;
-  const calendar = await workCalendar(ctx);
+  const cal = await workCalendar(ctx);
   await ctx.db.transaction().execute(async (trx) => {
-    const locked = await trx
-      .selectFrom('access_request')
-      .select('status')
-      .where('id', '=', requestId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (locked.status !== r.status) throw notNegotiable(locked.status);
-    await openThread(ctx, trx, r, now, a.userId, calendar);
+    const locked = await lockedStatus(trx, 'access_request', requestId);
+    if (locked !== r.status) throw notNegotiable(locked);
+    await openThread(ctx, trx, r, now, a.userId, cal);
     const thread = await trx
       .selectFrom('sharing_negotiation')
       .select(['due_at', 'ended_at'])

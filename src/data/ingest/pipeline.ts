@@ -348,38 +348,45 @@ export async function ingestFile(file: string, filename: string, opts: IngestOpt
     const quoted = format === 'csv' || format === 'tsv';
     if (from && !json) {
       const changed = await textChanges(c, typed, from, quoted);
-      const total = (list: { count: number }[]) => list.reduce((s, t) => s + t.count, 0);
-      const names = (list: { name: string }[]) => list.map((t) => t.name);
-      if (changed.trimmed.length)
+      // Each kind of cell changed on the way in is said once, with how many and in which columns.
+      const said = (
+        list: { count: number; name: string }[],
+        code: string,
+        zh: (n: number, columns: string) => string,
+        en: (n: number, columns: string) => string,
+      ) => {
+        if (!list.length) return;
+        const count = list.reduce((s, t) => s + t.count, 0);
+        const columns = list.map((t) => t.name);
         problems.push(
-          problem(
-            'trimmed_spaces',
-            'info',
-            `有 ${total(changed.trimmed)} 个文本单元格前后带空格，已去除空格（列：${names(changed.trimmed).join('、')}）`,
-            `${total(changed.trimmed)} text cells had spaces around them, which were removed (columns: ${names(changed.trimmed).join(', ')})`,
-            { count: total(changed.trimmed), columns: names(changed.trimmed) },
-          ),
+          problem(code, 'info', zh(count, columns.join('、')), en(count, columns.join(', ')), {
+            count,
+            columns,
+          }),
         );
-      if (changed.dates.length)
-        problems.push(
-          problem(
-            'dates_read',
-            'info',
-            `有 ${total(changed.dates)} 个日期写作 20230501 或 2023年5月，已按日期保存为 2023-05-01（只有年月的取当月 1 日；列：${names(changed.dates).join('、')}）`,
-            `${total(changed.dates)} dates written as 20230501 or 2023年5月 were stored as dates, 2023-05-01 (a month alone as its first day; columns: ${names(changed.dates).join(', ')})`,
-            { count: total(changed.dates), columns: names(changed.dates) },
-          ),
-        );
-      if (changed.quoted.length)
-        problems.push(
-          problem(
-            'formula_quotes',
-            'info',
-            `有 ${total(changed.quoted)} 个单元格以 ' 开头、其后是公式符号（电子表格防公式执行的写法），已去掉开头的 '（列：${names(changed.quoted).join('、')}）`,
-            `${total(changed.quoted)} cells started with ' before a formula sign (how spreadsheets are kept from running formulas); the leading ' was removed (columns: ${names(changed.quoted).join(', ')})`,
-            { count: total(changed.quoted), columns: names(changed.quoted) },
-          ),
-        );
+      };
+      said(
+        changed.trimmed,
+        'trimmed_spaces',
+        (n, c) => `有 ${n} 个文本单元格前后带空格，已去除空格（列：${c}）`,
+        (n, c) => `${n} text cells had spaces around them, which were removed (columns: ${c})`,
+      );
+      said(
+        changed.dates,
+        'dates_read',
+        (n, c) =>
+          `有 ${n} 个日期写作 20230501 或 2023年5月，已按日期保存为 2023-05-01（只有年月的取当月 1 日；列：${c}）`,
+        (n, c) =>
+          `${n} dates written as 20230501 or 2023年5月 were stored as dates, 2023-05-01 (a month alone as its first day; columns: ${c})`,
+      );
+      said(
+        changed.quoted,
+        'formula_quotes',
+        (n, c) =>
+          `有 ${n} 个单元格以 ' 开头、其后是公式符号（电子表格防公式执行的写法），已去掉开头的 '（列：${c}）`,
+        (n, c) =>
+          `${n} cells started with ' before a formula sign (how spreadsheets are kept from running formulas); the leading ' was removed (columns: ${c})`,
+      );
     }
     const identifiers = typed.filter((t) => t.identifier).map((t) => t.name);
     if (identifiers.length)

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import multipart from '@fastify/multipart';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import * as data from '../../data/index.ts';
 import { dataReader } from '../../access/index.ts';
 import { assertShape, validationFailed, valueHazards } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 import { GRANT_READS } from '../auth.ts';
+import { Id, idOf, security } from './support.ts';
 
-const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const security = [{ bearer: [] }];
 const Version = Type.Optional(Type.Integer({ minimum: 1, maximum: 1000000 }));
 const Text = (max: number) => Type.Optional(Type.String({ maxLength: max }));
 
@@ -143,7 +142,7 @@ export const dataRoutes =
       {
         schema: { tags, summary: 'A background job: state, progress and final report', params: Id, security },
       },
-      async (req) => data.getJobFor(ctx, req.actor, (req.params as { id: string }).id),
+      async (req) => data.getJobFor(ctx, req.actor, idOf(req)),
     );
 
     app.get(
@@ -151,11 +150,7 @@ export const dataRoutes =
       { config: GRANT_READS, schema: { tags, summary: 'Versions of the data, newest first', params: Id } },
       async (req, reply) => {
         noStore(reply);
-        const list = await data.listDataVersions(
-          ctx,
-          dataReader(req.actor),
-          (req.params as { id: string }).id,
-        );
+        const list = await data.listDataVersions(ctx, dataReader(req.actor), idOf(req));
         return { ...list, total: list.items.length, page: 1, pageSize: list.items.length };
       },
     );
@@ -179,67 +174,38 @@ export const dataRoutes =
       },
     );
 
-    app.get(
-      '/distributions/:id/rows',
-      {
-        config: GRANT_READS,
-        schema: {
-          tags,
-          summary: 'Rows: filters (JSON), q (text contains), sort, fields, limit/offset or cursor',
-          params: Id,
-          querystring: RowsQuery,
+    /** A read of one distribution's data: open to grant tokens, never cached, as the data gate lets the caller read. */
+    const dataRead = <Q>(
+      what: string,
+      summary: string,
+      querystring: TSchema,
+      read: (reader: ReturnType<typeof dataReader>, id: string, q: Q) => Promise<unknown>,
+    ) =>
+      app.get(
+        `/distributions/:id/${what}`,
+        { config: GRANT_READS, schema: { tags, summary, params: Id, querystring } },
+        async (req, reply) => {
+          noStore(reply);
+          return read(dataReader(req.actor), idOf(req), req.query as Q);
         },
-      },
-      async (req, reply) => {
-        noStore(reply);
-        return data.queryRows(
-          ctx,
-          dataReader(req.actor),
-          (req.params as { id: string }).id,
-          req.query as data.RowsQuery,
-        );
-      },
+      );
+    dataRead<data.RowsQuery>(
+      'rows',
+      'Rows: filters (JSON), q (text contains), sort, fields, limit/offset or cursor',
+      RowsQuery,
+      (reader, id, q) => data.queryRows(ctx, reader, id, q),
     );
-    app.get(
-      '/distributions/:id/aggregate',
-      {
-        config: GRANT_READS,
-        schema: {
-          tags,
-          summary: 'Group by fields with count/sum/avg/min/max',
-          params: Id,
-          querystring: AggregateQuery,
-        },
-      },
-      async (req, reply) => {
-        noStore(reply);
-        return data.aggregate(
-          ctx,
-          dataReader(req.actor),
-          (req.params as { id: string }).id,
-          req.query as data.AggregateQuery,
-        );
-      },
+    dataRead<data.AggregateQuery>(
+      'aggregate',
+      'Group by fields with count/sum/avg/min/max',
+      AggregateQuery,
+      (reader, id, q) => data.aggregate(ctx, reader, id, q),
     );
-    app.get(
-      '/distributions/:id/preview',
-      {
-        config: GRANT_READS,
-        schema: {
-          tags,
-          summary: 'First rows and column statistics',
-          params: Id,
-          querystring: Type.Object({
-            version: Version,
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-          }),
-        },
-      },
-      async (req, reply) => {
-        noStore(reply);
-        const q = req.query as { version?: number; limit?: number };
-        return data.previewDistribution(ctx, dataReader(req.actor), (req.params as { id: string }).id, q);
-      },
+    dataRead<{ version?: number; limit?: number }>(
+      'preview',
+      'First rows and column statistics',
+      Type.Object({ version: Version, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }),
+      (reader, id, q) => data.previewDistribution(ctx, reader, id, q),
     );
     app.get(
       '/distributions/:id/download',
@@ -254,15 +220,10 @@ export const dataRoutes =
       },
       async (req, reply) => {
         const q = req.query as { format?: data.DownloadFormat; version?: number };
-        const d = await data.downloadDistribution(
-          ctx,
-          dataReader(req.actor),
-          (req.params as { id: string }).id,
-          {
-            format: q.format ?? 'csv',
-            version: q.version,
-          },
-        );
+        const d = await data.downloadDistribution(ctx, dataReader(req.actor), idOf(req), {
+          format: q.format ?? 'csv',
+          version: q.version,
+        });
         d.body.on('error', (err) => req.log.warn({ err }, 'download stream failed'));
         noStore(reply);
         return reply

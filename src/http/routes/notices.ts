@@ -3,13 +3,7 @@ import { Type } from '@sinclair/typebox';
 import * as identity from '../../identity/index.ts';
 import * as access from '../../access/index.ts';
 import type { Context } from '../../platform/index.ts';
-import { Id } from './applications.ts';
-
-const security = [{ bearer: [] }];
-const Paging = {
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-};
+import { Id, Paging, security } from './support.ts';
 
 /** The public notice of revocations (公示) and each user's in-app notifications. */
 export const noticeRoutes =

@@ -3,13 +3,11 @@ import { Type } from '@sinclair/typebox';
 import * as access from '../../access/index.ts';
 import { ReasonInputSchema } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
-import { Id } from './applications.ts';
+import { created, Id, idOf, Paging, security } from './support.ts';
 
-const security = [{ bearer: [] }];
 const RulingListQuery = Type.Object({
   status: Type.Optional(Type.Union(['pending', 'accepted', 'refused'].map((s) => Type.Literal(s)))),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  ...Paging,
 });
 type RulingFilter = { status?: 'pending' | 'accepted' | 'refused'; page?: number; pageSize?: number };
 
@@ -29,10 +27,7 @@ export const rulingRoutes =
           security,
         },
       },
-      async (req, reply) =>
-        reply
-          .status(201)
-          .send(await access.askForRuling(ctx, req.actor, (req.params as { id: string }).id, req.body)),
+      async (req, reply) => created(reply, access.askForRuling(ctx, req.actor, idOf(req), req.body)),
     );
     app.get(
       '/grants/:id/ruling-requests',
@@ -48,7 +43,7 @@ export const rulingRoutes =
       async (req) =>
         access.listRulingRequests(ctx, req.actor, {
           ...(req.query as RulingFilter),
-          grantId: (req.params as { id: string }).id,
+          grantId: idOf(req),
         }),
     );
     app.get(
@@ -75,7 +70,6 @@ export const rulingRoutes =
             security,
           },
         },
-        async (req) =>
-          access.decideRulingRequest(ctx, req.actor, (req.params as { id: string }).id, decision, req.body),
+        async (req) => access.decideRulingRequest(ctx, req.actor, idOf(req), decision, req.body),
       );
   };

@@ -1,81 +1,31 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import * as access from '../../access/index.ts';
-import { ReasonInputSchema, RequestInputSchema } from '../../core/index.ts';
+import { ReasonInputSchema } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
-import { decisionBodies, Id, PrefillQuery, refsOf, RequestListQuery } from './applications.ts';
-
-const security = [{ bearer: [] }];
+import { requestRoutes } from './requests.ts';
+import { created, Id, idOf, security } from './support.ts';
 
 /** Sharing requests between departments (共享申请), escalation to the data authority, and overdue oversight. */
 export const sharingRoutes =
   (ctx: Context): FastifyPluginAsync =>
   async (app) => {
     const tags = ['sharing'];
-    app.get(
-      '/sharing-requests/prefill',
-      {
-        schema: {
-          tags,
-          summary: 'Sharing request form: profile, commitment, datasets and fields',
-          querystring: PrefillQuery,
-          security,
-        },
+    requestRoutes(app, {
+      path: '/sharing-requests',
+      tags,
+      summaries: {
+        prefill: 'Sharing request form: profile, commitment, datasets and fields',
+        submit: "Request another department's conditionally shared data",
+        list: 'Sharing requests: my department’s (mine), to my department (inbox), or all (authority)',
       },
-      async (req) => access.sharingPrefill(ctx, req.actor, refsOf(req.query)),
-    );
-    app.post(
-      '/sharing-requests',
-      {
-        schema: {
-          tags,
-          summary: "Request another department's conditionally shared data",
-          body: RequestInputSchema,
-          security,
-        },
-      },
-      async (req, reply) =>
-        reply.status(201).send(await access.submitSharingRequest(ctx, req.actor, req.body)),
-    );
-    app.get(
-      '/sharing-requests',
-      {
-        schema: {
-          tags,
-          summary: 'Sharing requests: my department’s (mine), to my department (inbox), or all (authority)',
-          querystring: RequestListQuery,
-          security,
-        },
-      },
-      async (req) => access.listSharingRequests(ctx, req.actor, req.query as access.RequestFilter),
-    );
-    app.get('/sharing-requests/:id', { schema: { tags, params: Id, security } }, async (req) =>
-      access.getSharingRequest(ctx, req.actor, (req.params as { id: string }).id),
-    );
-    for (const action of [
-      'approve',
-      'reject',
-      'return_for_info',
-      'resubmit',
-      'withdraw',
-      'escalate',
-      'revoke',
-    ] as const) {
-      app.post(
-        `/sharing-requests/:id/${action}`,
-        {
-          schema: {
-            tags,
-            summary: `Decision: ${action}`,
-            params: Id,
-            body: decisionBodies[action],
-            security,
-          },
-        },
-        async (req) =>
-          access.decideSharingRequest(ctx, req.actor, (req.params as { id: string }).id, action, req.body),
-      );
-    }
+      prefill: (actor, refs) => access.sharingPrefill(ctx, actor, refs),
+      submit: (actor, body) => access.submitSharingRequest(ctx, actor, body),
+      list: (actor, filter) => access.listSharingRequests(ctx, actor, filter),
+      get: (actor, id) => access.getSharingRequest(ctx, actor, id),
+      actions: ['approve', 'reject', 'return_for_info', 'resubmit', 'withdraw', 'escalate', 'revoke'],
+      decide: (actor, id, action, body) => access.decideSharingRequest(ctx, actor, id, action, body),
+    });
 
     // 协商: the thread between the two departments before escalation.
     const thread = '/sharing-requests/:id/negotiation';
@@ -89,7 +39,7 @@ export const sharingRoutes =
           security,
         },
       },
-      async (req) => access.getNegotiation(ctx, req.actor, (req.params as { id: string }).id),
+      async (req) => access.getNegotiation(ctx, req.actor, idOf(req)),
     );
     app.post(
       `${thread}/messages`,
@@ -103,11 +53,7 @@ export const sharingRoutes =
         },
       },
       async (req, reply) =>
-        reply
-          .status(201)
-          .send(
-            await access.postNegotiationMessage(ctx, req.actor, (req.params as { id: string }).id, req.body),
-          ),
+        created(reply, access.postNegotiationMessage(ctx, req.actor, idOf(req), req.body)),
     );
     app.post(
       `${thread}/give_up`,
@@ -120,7 +66,7 @@ export const sharingRoutes =
           security,
         },
       },
-      async (req) => access.giveUpNegotiation(ctx, req.actor, (req.params as { id: string }).id, req.body),
+      async (req) => access.giveUpNegotiation(ctx, req.actor, idOf(req), req.body),
     );
 
     app.get(

@@ -37,32 +37,32 @@ export function termLabel(vocab: Vocabulary, code: string | null | undefined, la
 
 const SHANGHAI = 'Asia/Shanghai';
 
-export function formatDate(iso: string | null | undefined, lang: Lang): string {
+/** An ISO instant in Shanghai time and the page's language; empty stays empty, a string that is no date shows as it is. */
+function formatInstant(
+  iso: string | null | undefined,
+  lang: Lang,
+  parts: Intl.DateTimeFormatOptions,
+): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: SHANGHAI,
-    year: 'numeric',
-    month: lang === 'zh' ? 'long' : 'short',
-    day: 'numeric',
-  }).format(d);
+  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: SHANGHAI, ...parts }).format(
+    d,
+  );
 }
 
-export function formatDateTime(iso: string | null | undefined, lang: Lang): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: SHANGHAI,
+export const formatDate = (iso: string | null | undefined, lang: Lang): string =>
+  formatInstant(iso, lang, { year: 'numeric', month: lang === 'zh' ? 'long' : 'short', day: 'numeric' });
+
+export const formatDateTime = (iso: string | null | undefined, lang: Lang): string =>
+  formatInstant(iso, lang, {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
     hour12: false,
-  }).format(d);
-}
+  });
 
 export const formatNumber = (n: number, lang: Lang): string =>
   new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB').format(n);

@@ -7,18 +7,13 @@ import type { ErrorMap } from '../dataset-form.ts';
 import { formatDate } from '../i18n/index.ts';
 import { page } from '../layout.ts';
 import { link, type View } from '../view.ts';
+import type { SharingValues } from './console-workflows.ts';
 
-/** What the applicant typed, kept when the application is refused. */
-export interface ApplyValues {
+/** What the applicant typed, kept when the application is refused: the request's terms and who applies. */
+export interface ApplyValues extends SharingValues {
   name: string;
   phone: string;
   organisation: string;
-  purpose: string;
-  scenario: string;
-  periodStart: string;
-  periodEnd: string;
-  fields: string[];
-  accepted: boolean;
 }
 
 const crumbs = (v: View, d: { title: string; slug?: string }) => [

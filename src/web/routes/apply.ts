@@ -15,7 +15,12 @@ import { field, fieldErrorsOf, formBody, sendPage, type FormBody } from '../resp
 import { viewOf, type View } from '../view.ts';
 import { hasMessage, type MessageKey } from '../i18n/index.ts';
 import type { ErrorMap } from '../dataset-form.ts';
-import { requestInputId, requestTermsFrom, requestTermsInput } from './workflow-support.ts';
+import {
+  emptyRequestTerms,
+  requestInputId,
+  requestTermsFrom,
+  requestTermsInput,
+} from './workflow-support.ts';
 import {
   applyDonePage,
   applyFormPage,
@@ -79,12 +84,7 @@ export function applyRoutes(app: FastifyInstance, ctx: Context): void {
       name: prefill.applicant.name,
       phone: '',
       organisation: prefill.applicant.organisation ?? '',
-      purpose: '',
-      scenario: '',
-      periodStart: '',
-      periodEnd: '',
-      fields: [],
-      accepted: false,
+      ...emptyRequestTerms(),
     };
     return sendPage(reply, applyFormPage(v, d, prefill, initial, errors, formError), status);
   };

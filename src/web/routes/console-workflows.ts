@@ -26,6 +26,7 @@ import {
 } from '../pages/console-workflows.ts';
 import { isStaff, supervises } from '../pages/workflow-nav.ts';
 import {
+  emptyRequestTerms,
   flashOf,
   listOf,
   pageOf,
@@ -161,14 +162,7 @@ export function consoleWorkflowRoutes(app: FastifyInstance, ctx: Context): void 
       sharingFormPage(v, {
         dataset,
         prefill,
-        values: values ?? {
-          purpose: '',
-          scenario: '',
-          periodStart: '',
-          periodEnd: '',
-          fields: [],
-          accepted: false,
-        },
+        values: values ?? emptyRequestTerms(),
         errors,
         refused: target?.problem?.message[v.lang],
         formError,

@@ -15,7 +15,7 @@ import {
   isUuid,
 } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
-import { field, fieldErrorsOf, formBody, seeOther, sendPage } from '../respond.ts';
+import { field, fieldErrorsOf, formBody, seeOther, sendPage, type FormBody } from '../respond.ts';
 import { safeNext, viewOf, link, type View } from '../view.ts';
 import { checkAnonymousForm, SESSION_COOKIE, sessionCookieOptions } from '../session-auth.ts';
 import {
@@ -268,28 +268,39 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
     return values;
   };
 
+  /**
+   * The dataset form sent (new or edited): more rows asked for, or saved and on to where `save`
+   * says, or shown again with what to fix.
+   */
+  const sendForm = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    body: FormBody,
+    values: FormValues,
+    datasetRef: string | undefined,
+    save: () => Promise<string>,
+  ) => {
+    const form = { values, extraRows: extraRowsOf(body), ...(datasetRef && { datasetRef }) };
+    if (field(body, '_action') === 'add_rows') return renderForm(req, reply, { ...form, errors: new Map() });
+    try {
+      return seeOther(reply, await save());
+    } catch (err) {
+      const fields = fieldErrorsOf(err);
+      if (!fields) throw err;
+      return renderForm(req, reply, { ...form, errors: errorMap(viewOf(ctx, req, reply), fields) }, 400);
+    }
+  };
+
   app.post('/console/datasets', async (req, reply) => {
     const actor = identity.requireActor(req.actor);
     if (!mayCreate(actor))
       throw forbidden('Only department users can create datasets', '只有部门用户可以新建数据集');
     const body = formBody(req);
     const values = postedValues(actor, body, actor.orgId ?? '');
-    const extraRows = extraRowsOf(body);
-    if (field(body, '_action') === 'add_rows')
-      return renderForm(req, reply, { values, errors: new Map(), extraRows });
-    try {
+    return sendForm(req, reply, body, values, undefined, async () => {
       const created = await catalog.createDataset(ctx, actor, inputFromValues(values));
-      return seeOther(reply, `/console/datasets/${created.id}?done=created`);
-    } catch (err) {
-      const fields = fieldErrorsOf(err);
-      if (!fields) throw err;
-      return renderForm(
-        req,
-        reply,
-        { values, errors: errorMap(viewOf(ctx, req, reply), fields), extraRows },
-        400,
-      );
-    }
+      return `/console/datasets/${created.id}?done=created`;
+    });
   });
 
   app.get('/console/datasets/:id', async (req, reply) => {
@@ -340,22 +351,10 @@ export function consoleRoutes(app: FastifyInstance, ctx: Context): void {
     const current = await catalog.getDataset(ctx, actor, datasetId(req));
     const body = formBody(req);
     const values = postedValues(actor, body, current.publisher.id);
-    const extraRows = extraRowsOf(body);
-    if (field(body, '_action') === 'add_rows')
-      return renderForm(req, reply, { values, errors: new Map(), extraRows, datasetRef: current.id });
-    try {
+    return sendForm(req, reply, body, values, current.id, async () => {
       await catalog.updateDataset(ctx, actor, current.id, inputFromValues(values));
-      return seeOther(reply, `/console/datasets/${current.id}?done=updated`);
-    } catch (err) {
-      const fields = fieldErrorsOf(err);
-      if (!fields) throw err;
-      return renderForm(
-        req,
-        reply,
-        { values, errors: errorMap(viewOf(ctx, req, reply), fields), extraRows, datasetRef: current.id },
-        400,
-      );
-    }
+      return `/console/datasets/${current.id}?done=updated`;
+    });
   });
 
   app.post('/console/datasets/:id/:action', async (req, reply) => {

@@ -4,14 +4,14 @@ import * as identity from '../../identity/index.ts';
 import * as access from '../../access/index.ts';
 import { forbidden, shanghaiDate, type Actor, type Distribution, type Grant } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
-import { field, fieldErrorsOf, formBody, seeOther, sendPage } from '../respond.ts';
+import { field, formBody, seeOther, sendPage } from '../respond.ts';
 import { link, viewOf } from '../view.ts';
 import { grantPage } from '../pages/grant-detail.ts';
 import type { FormState } from '../pages/request-detail.ts';
 import { grantsListPage } from '../pages/console-workflows.ts';
 import { fieldTitlesOf } from '../pages/workflow-parts.ts';
 import { supervises } from '../pages/workflow-nav.ts';
-import { datasetsOf, flashOf, idParam, pageOf, query, workflowErrors } from './workflow-support.ts';
+import { datasetsOf, flashOf, idParam, pageOf, query, refusedForm } from './workflow-support.ts';
 
 const GRANT = { en: 'Grant', zh: '数据授权' };
 const STATUS_STEPS = ['suspend', 'reinstate', 'revoke'] as const;
@@ -89,6 +89,7 @@ export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
     );
   };
 
+  const view = (req: FastifyRequest, reply: FastifyReply) => () => viewOf(ctx, req, reply);
   for (const place of PLACES) {
     app.get(`${place.path}/:id`, async (req, reply) => render(req, reply, place, idParam(req, GRANT)));
 
@@ -101,16 +102,8 @@ export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
           await access.changeGrantStatus(ctx, actor, id, step, { reason: field(formBody(req), 'reason') });
           return seeOther(reply, `${place.path}/${id}?done=grant_${step}`);
         } catch (err) {
-          const fields = fieldErrorsOf(err);
-          if (!fields) throw err;
-          const v = viewOf(ctx, req, reply);
-          return render(req, reply, place, id, {
-            state: {
-              action: step,
-              values: formBody(req),
-              errors: workflowErrors(v, fields, () => `${step}-reason`),
-            },
-          });
+          const state = refusedForm(view(req, reply), err, step, formBody(req), () => `${step}-reason`);
+          return render(req, reply, place, id, { state });
         }
       });
 
@@ -123,12 +116,8 @@ export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
         // The secret is in this response only; a redirect would have to keep it somewhere.
         return render(req, reply, place, id, { token });
       } catch (err) {
-        const fields = fieldErrorsOf(err);
-        if (!fields) throw err;
-        const v = viewOf(ctx, req, reply);
-        return render(req, reply, place, id, {
-          state: { action: 'tokens', values: b, errors: workflowErrors(v, fields, () => 'token-name') },
-        });
+        const state = refusedForm(view(req, reply), err, 'tokens', b, () => 'token-name');
+        return render(req, reply, place, id, { state });
       }
     });
 
@@ -145,16 +134,14 @@ export function grantPageRoutes(app: FastifyInstance, ctx: Context): void {
         });
         return seeOther(reply, `${place.path}/${id}?done=report`);
       } catch (err) {
-        const fields = fieldErrorsOf(err);
-        if (!fields) throw err;
-        const v = viewOf(ctx, req, reply);
-        return render(req, reply, place, id, {
-          state: {
-            action: 'reports',
-            values: b,
-            errors: workflowErrors(v, fields, (f) => `report-${f.replace(/[.[].*$/, '')}`),
-          },
-        });
+        const state = refusedForm(
+          view(req, reply),
+          err,
+          'reports',
+          b,
+          (f) => `report-${f.replace(/[.[].*$/, '')}`,
+        );
+        return render(req, reply, place, id, { state });
       }
     });
   }

@@ -4,12 +4,12 @@ import * as identity from '../../identity/index.ts';
 import { mayOpenNegotiation, type AccessRequest, type Actor } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 import type { Html } from '../html.ts';
-import { field, fieldErrorsOf, formBody, seeOther } from '../respond.ts';
+import { field, formBody, seeOther } from '../respond.ts';
 import type { View } from '../view.ts';
 import { viewOf } from '../view.ts';
 import { negotiationPanel } from '../pages/negotiation-panel.ts';
 import type { FormState } from '../pages/workflow-parts.ts';
-import { idParam, workflowErrors } from './workflow-support.ts';
+import { idParam, refusedForm } from './workflow-support.ts';
 
 const BASE = '/console/sharing';
 const LABEL = { en: 'Sharing request', zh: '共享申请' };
@@ -58,14 +58,13 @@ export function negotiationRoutes(
         else await access.giveUpNegotiation(ctx, actor, id, { reason: field(b, 'reason') });
         return seeOther(reply, `${BASE}/${id}?done=negotiation_${step}#negotiation`);
       } catch (err) {
-        const fields = fieldErrorsOf(err);
-        if (!fields) throw err;
-        const v = viewOf(ctx, req, reply);
-        return rerender(req, reply, id, {
-          action: `negotiation_${step}`,
-          values: b,
-          errors: workflowErrors(v, fields, (f) => `negotiation_${step}-${f}`),
-        });
+        const view = () => viewOf(ctx, req, reply);
+        return rerender(
+          req,
+          reply,
+          id,
+          refusedForm(view, err, `negotiation_${step}`, b, (f) => `negotiation_${step}-${f}`),
+        );
       }
     });
 }

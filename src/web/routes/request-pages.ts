@@ -10,11 +10,11 @@ import {
 } from '../../core/index.ts';
 import type { Context } from '../../platform/index.ts';
 import type { ErrorMap } from '../dataset-form.ts';
-import { field, fieldErrorsOf, formBody, seeOther, sendPage, type FormBody } from '../respond.ts';
+import { field, formBody, seeOther, sendPage, type FormBody } from '../respond.ts';
 import { viewOf, type View } from '../view.ts';
 import { requestPage, type FormState } from '../pages/request-detail.ts';
 import { many, one } from '../pages/workflow-parts.ts';
-import { datasetsOf, flashOf, idParam, stepInputId, workflowErrors } from './workflow-support.ts';
+import { datasetsOf, flashOf, idParam, refusedForm, stepInputId } from './workflow-support.ts';
 import { negotiationOf, negotiationRoutes } from './negotiation-pages.ts';
 
 type Step = Exclude<RequestAction, 'expire' | 'revoke'>;
@@ -212,13 +212,14 @@ export function requestPageRoutes(app: FastifyInstance, ctx: Context): void {
         else await access.decideSharingRequest(ctx, actor, id, step, body);
         return seeOther(reply, `${place.path}/${id}?done=${step}`);
       } catch (err) {
-        const fields = fieldErrorsOf(err);
-        if (!fields) throw err;
-        return render(req, reply, place, await getRequest(ctx, actor, place.kind, id), {
-          action: step,
-          values: b,
-          errors: workflowErrors(v, fields, (f) => stepInputId(step, f)),
-        });
+        const state = refusedForm(
+          () => v,
+          err,
+          step,
+          b,
+          (f) => stepInputId(step, f),
+        );
+        return render(req, reply, place, await getRequest(ctx, actor, place.kind, id), state);
       }
     });
   }

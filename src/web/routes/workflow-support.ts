@@ -15,7 +15,8 @@ import type { Context } from '../../platform/index.ts';
 import type { ErrorMap } from '../dataset-form.ts';
 import { hasMessage } from '../i18n/index.ts';
 import type { View } from '../view.ts';
-import { field, type FormBody } from '../respond.ts';
+import { field, fieldErrorsOf, type FormBody } from '../respond.ts';
+import type { FormState } from '../pages/workflow-parts.ts';
 import type { SharingValues } from '../pages/console-workflows.ts';
 
 /** A path id that cannot name anything is "not found" before any lookup. */
@@ -103,6 +104,32 @@ export async function pendingRequests(
 export { listOf };
 
 /** What an application and a sharing request both ask for, as the form posted it. */
+/**
+ * A workflow form the domain refused field by field, as the state to show it again with: what was
+ * sent and each error at its input. Any other failure is thrown on; the view is made only when needed.
+ */
+export function refusedForm(
+  view: () => View,
+  err: unknown,
+  action: string,
+  values: FormBody,
+  inputOf: (field: string) => string,
+): FormState {
+  const fields = fieldErrorsOf(err);
+  if (!fields) throw err;
+  return { action, values, errors: workflowErrors(view(), fields, inputOf) };
+}
+
+/** The terms of a request form not yet filled in. */
+export const emptyRequestTerms = (): SharingValues => ({
+  purpose: '',
+  scenario: '',
+  periodStart: '',
+  periodEnd: '',
+  fields: [],
+  accepted: false,
+});
+
 export function requestTermsFrom(b: FormBody): SharingValues {
   const fields = b.fields;
   return {
