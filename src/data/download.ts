@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { DomainError, seesWholeTable, validationFailed, type Actor } from '../core/index.ts';
 import { openBlobStore, type Context } from '../platform/index.ts';
 import { openData, type DataView, type DataReader } from './access.ts';
@@ -14,7 +15,7 @@ import { cell, defuse, type Cell, type Column } from './values.ts';
  * opens correctly, and text cells that Excel would run as formulas are defused.
  */
 
-export const DOWNLOAD_FORMATS = ['csv', 'xlsx', 'json', 'xml', 'csvw', 'original'] as const;
+export const DOWNLOAD_FORMATS = ['csv', 'csv-gb18030', 'xlsx', 'json', 'xml', 'csvw', 'original'] as const;
 export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
 
 export interface Download {
@@ -61,6 +62,19 @@ async function* csv(ctx: Context, view: DataView): AsyncGenerator<string> {
     yield batch
       .map((r) => view.columns.map((col, i) => csvField(cell(r[i], col.type), col)).join(',') + '\r\n')
       .join('');
+  }
+}
+
+/**
+ * The same CSV in GB18030 for Excel on Chinese Windows, which opens a double-clicked CSV in the
+ * GBK code page and ignores the BOM's promise of UTF-8 in older versions. GB18030 holds every
+ * Unicode character (those outside GBK as four-byte sequences), so no value is lost; no BOM.
+ */
+async function* csvGb18030(ctx: Context, view: DataView): AsyncGenerator<Buffer> {
+  let first = true;
+  for await (const text of csv(ctx, view)) {
+    yield iconv.encode(first ? text.replace(/^\uFEFF/, '') : text, 'gb18030');
+    first = false;
   }
 }
 
@@ -305,6 +319,13 @@ export async function downloadDistribution(
       };
       break;
     }
+    case 'csv-gb18030':
+      result = {
+        filename: downloadName(view, 'gb18030.csv'),
+        contentType: 'text/csv; charset=gb18030',
+        body: Readable.from(csvGb18030(ctx, view)),
+      };
+      break;
     case 'xlsx':
       result = {
         filename: downloadName(view, 'xlsx'),

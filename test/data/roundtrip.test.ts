@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import type { Worker } from '../../src/platform/index.ts';
 import { startServer, type TestServer } from '../helpers/app.ts';
 import { dataWorker, ingest, publishedDistribution } from './helpers.ts';
@@ -100,6 +101,27 @@ describe('downloads round-trip exactly', () => {
       'a dash before words would be run (and fail) as a formula',
     );
     assert.deepEqual(JSON.parse((await download('json')).toString('utf8')), records);
+  });
+
+  test('the GB18030 CSV for Excel is the same CSV, byte for byte once decoded, without the BOM', async () => {
+    const utf8 = (await download('csv')).toString('utf8');
+    const gb = await download('csv-gb18030');
+    assert.notDeepEqual(gb, Buffer.from(utf8.slice(1), 'utf8'), 'really another encoding');
+    assert.equal(iconv.decode(gb, 'gb18030'), utf8.replace(/^\uFEFF/, ''));
+  });
+
+  test('re-uploading the GB18030 CSV download changes no row', async () => {
+    const job = await ingest(
+      s,
+      d.staff.token,
+      d.distributionId,
+      'download-gbk.csv',
+      await download('csv-gb18030'),
+    );
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    const changes = job.report.changes;
+    assert.deepEqual([changes.rowsAdded, changes.rowsRemoved, changes.typesChanged], [0, 0, []]);
+    assert.deepEqual(await rowsOf(job.report.version), records);
   });
 
   test('XLSX has date cells, text cells for identifiers and numbers as numbers', async () => {
