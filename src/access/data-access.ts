@@ -5,7 +5,6 @@ import {
   type Actor,
   type DataAccess,
   type Dataset,
-  type ShareTier,
 } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { findDatasets } from '../catalog/index.ts';

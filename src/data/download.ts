@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { DomainError, seesWholeTable, validationFailed, type Actor } from '../core/index.ts';
+import { DomainError, seesWholeTable, validationFailed } from '../core/index.ts';
 import { openBlobStore, type Context } from '../platform/index.ts';
 import { openData, type DataView, type DataReader } from './access.ts';
 import { readEngine } from './engine.ts';

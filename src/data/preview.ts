@@ -1,4 +1,4 @@
-import { seesWholeTable, type Actor } from '../core/index.ts';
+import { seesWholeTable } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { openData, storedProfile, ROW_ID, type DataReader } from './access.ts';
 import { withReader } from './engine.ts';

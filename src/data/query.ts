@@ -1,4 +1,4 @@
-import { validationFailed, type Actor } from '../core/index.ts';
+import { validationFailed } from '../core/index.ts';
 import type { Context } from '../platform/index.ts';
 import { openData, ROW_ID, type DataView, type DataReader } from './access.ts';
 import { withReader } from './engine.ts';

@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DomainError, seesWholeTable, validationFailed, type Actor } from '../core/index.ts';
+import { DomainError, seesWholeTable, validationFailed } from '../core/index.ts';
 import { bytesOf, type Context } from '../platform/index.ts';
 import { openData, type DataView, type DataReader } from './access.ts';
 import { queryTimedOut } from './engine.ts';

@@ -11,21 +11,16 @@ import {
   type AccessRequest,
   type Actor,
   type Commitment,
-  type DataField,
   type FieldError,
   type Label,
   type RequestKind,
-  type DatasetStatus,
-  type OpenTier,
-  type ShareTier,
   type Refusal,
   requestRefusal,
 } from '../../core/index.ts';
-import { sql, type Context, type Kdb } from '../../platform/index.ts';
+import { sql, type Context } from '../../platform/index.ts';
 import { findDatasets, type DatasetFacts } from '../../catalog/index.ts';
-import { appendAudit } from '../../identity/index.ts';
-import { checkBody, requireWorkflowActor, deadlineRule, UUID, workCalendar } from '../grants/index.ts';
-import { notify } from '../../identity/index.ts';
+import { checkBody, requireWorkflowActor, deadlineRule, workCalendar } from '../grants/index.ts';
+import { appendAudit, notify } from '../../identity/index.ts';
 import {
   KIND_LABEL,
   openRequestStatuses,

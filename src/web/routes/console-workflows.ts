@@ -14,7 +14,7 @@ import {
 import type { Context } from '../../platform/index.ts';
 import type { ErrorMap } from '../dataset-form.ts';
 import { html } from '../html.ts';
-import { field, fieldErrorsOf, formBody, seeOther, sendPage, type FormBody } from '../respond.ts';
+import { fieldErrorsOf, formBody, seeOther, sendPage } from '../respond.ts';
 import { link, viewOf, type View } from '../view.ts';
 import {
   oversightPage,
