@@ -114,6 +114,7 @@ const NODE_ENVS = ['production', 'development', 'test'];
  */
 class EnvReader {
   readonly problems: string[] = [];
+  private readonly bad = new Set<ConfigVariable>();
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
   raw(name: ConfigVariable): string | undefined {
@@ -154,7 +155,13 @@ class EnvReader {
     return false;
   }
 
+  /** Whether `names` were all read without a problem: cross-checks compare readable values only. */
+  readable(...names: ConfigVariable[]): boolean {
+    return names.every((n) => !this.bad.has(n));
+  }
+
   problem(name: ConfigVariable, rule: string, got?: string): void {
+    this.bad.add(name);
     this.problems.push(got === undefined ? `${name} ${rule}` : `${name} ${rule} (got "${got}")`);
   }
 }
@@ -387,19 +394,21 @@ function loadDataConfig(r: EnvReader): DataConfig {
         'must be a size such as 512MB or 2GB',
       )
       .trim();
+  const queryMemory = memory('KAIFANG_QUERY_MEMORY', '256MB');
+  const queryConcurrency = r.int('KAIFANG_QUERY_CONCURRENCY', 4, 1, 256);
   return {
-    ...loadQueryGuardConfig(r, memory),
+    ...loadQueryGuardConfig(r, memory, { queryMemory, queryConcurrency }),
     uploadMaxBytes: r.int('KAIFANG_UPLOAD_MAX_BYTES', 1024 ** 3, 1024, 1024 ** 4),
     maxColumns: r.int('KAIFANG_MAX_COLUMNS', 2000, 1, 20000),
     xlsxMaxUncompressedBytes: r.int('KAIFANG_XLSX_MAX_UNCOMPRESSED', 512 * 1024 ** 2, 1024, 1024 ** 4),
     xlsxMaxRatio: r.int('KAIFANG_XLSX_MAX_RATIO', 200, 2, 100000),
     ingestMemory: memory('KAIFANG_INGEST_MEMORY', '512MB'),
     readMemory: memory('KAIFANG_READ_MEMORY', '512MB'),
-    queryMemory: memory('KAIFANG_QUERY_MEMORY', '256MB'),
+    queryMemory,
     queryThreads: r.int('KAIFANG_QUERY_THREADS', 2, 1, 256),
     queryTimeoutMs: r.int('KAIFANG_QUERY_TIMEOUT_MS', 10000, 100, 3600000),
     queryMaxRows: r.int('KAIFANG_QUERY_MAX_ROWS', 10000, 1, 1000000),
-    queryConcurrency: r.int('KAIFANG_QUERY_CONCURRENCY', 4, 1, 256),
+    queryConcurrency,
     jobTimeoutMs: r.int('KAIFANG_JOB_TIMEOUT_MS', 60 * 60 * 1000, 1000, 7 * 24 * 3600 * 1000),
     staleJobMs: r.int('KAIFANG_STALE_JOB_MS', 60000, 1000, 24 * 3600 * 1000),
     allowLoopbackFetch: r.bool('KAIFANG_ALLOW_LOOPBACK_FETCH'),
@@ -429,22 +438,23 @@ export interface QueryGuardConfig {
 function loadQueryGuardConfig(
   r: EnvReader,
   memory: (name: ConfigVariable, fallback: string) => string,
+  engine: Pick<DataConfig, 'queryMemory' | 'queryConcurrency'>,
 ): QueryGuardConfig {
-  const int = (name: ConfigVariable, fallback: number, min: number, max: number) =>
-    r.int(name, fallback, min, max);
-  const total = Number(r.raw('KAIFANG_QUERY_CONCURRENCY') ?? 4);
   const guard: QueryGuardConfig = {
     queryProcessMemory: memory('KAIFANG_QUERY_PROCESS_MEMORY', '768MB'),
-    queryGraceMs: int('KAIFANG_QUERY_GRACE_MS', 1000, 100, 60000),
-    queryMaxString: int('KAIFANG_QUERY_MAX_STRING', 1_000_000, 1000, 1024 ** 3),
-    queryMaxResultBytes: int('KAIFANG_QUERY_MAX_RESULT_BYTES', 16 * 1024 ** 2, 1024, 1024 ** 3),
-    queryAnonymousConcurrency: int('KAIFANG_QUERY_ANONYMOUS_CONCURRENCY', 2, 1, 256),
-    queryPerCaller: int('KAIFANG_QUERY_PER_CALLER', 2, 1, 256),
+    queryGraceMs: r.int('KAIFANG_QUERY_GRACE_MS', 1000, 100, 60000),
+    queryMaxString: r.int('KAIFANG_QUERY_MAX_STRING', 1_000_000, 1000, 1024 ** 3),
+    queryMaxResultBytes: r.int('KAIFANG_QUERY_MAX_RESULT_BYTES', 16 * 1024 ** 2, 1024, 1024 ** 3),
+    queryAnonymousConcurrency: r.int('KAIFANG_QUERY_ANONYMOUS_CONCURRENCY', 2, 1, 256),
+    queryPerCaller: r.int('KAIFANG_QUERY_PER_CALLER', 2, 1, 256),
   };
-  if (guard.queryAnonymousConcurrency > total)
+  if (
+    r.readable('KAIFANG_QUERY_ANONYMOUS_CONCURRENCY', 'KAIFANG_QUERY_CONCURRENCY') &&
+    guard.queryAnonymousConcurrency > engine.queryConcurrency
+  )
     r.problem('KAIFANG_QUERY_ANONYMOUS_CONCURRENCY', 'must not exceed KAIFANG_QUERY_CONCURRENCY');
   const processCap = bytesOf(guard.queryProcessMemory);
-  const query = bytesOf(r.raw('KAIFANG_QUERY_MEMORY') ?? '256MB');
+  const query = bytesOf(engine.queryMemory);
   // The engine's own limit must leave room for the process around it (Node and DuckDB: about 128 MB).
   if (processCap !== null && query !== null && processCap < query + 128e6)
     r.problem('KAIFANG_QUERY_PROCESS_MEMORY', 'must be at least KAIFANG_QUERY_MEMORY + 128MB');
@@ -476,22 +486,22 @@ export interface SignInConfig {
 }
 
 function loadSignInConfig(r: EnvReader): SignInConfig {
-  const before = r.problems.length;
-  const int = (name: ConfigVariable, fallback: number, min: number, max: number) =>
-    r.int(name, fallback, min, max);
   const c = {
-    delayAfter: int('KAIFANG_SIGNIN_DELAY_AFTER', 3, 1, 1000),
-    lockAfter: int('KAIFANG_SIGNIN_LOCK_AFTER', 10, 1, 1000),
-    addressDelayAfter: int('KAIFANG_SIGNIN_ADDRESS_DELAY_AFTER', 20, 1, 100000),
-    addressLockAfter: int('KAIFANG_SIGNIN_ADDRESS_LOCK_AFTER', 50, 1, 100000),
-    windowMinutes: int('KAIFANG_SIGNIN_WINDOW_MINUTES', 15, 1, 24 * 60),
-    lockMinutes: int('KAIFANG_SIGNIN_LOCK_MINUTES', 15, 1, 24 * 60),
+    delayAfter: r.int('KAIFANG_SIGNIN_DELAY_AFTER', 3, 1, 1000),
+    lockAfter: r.int('KAIFANG_SIGNIN_LOCK_AFTER', 10, 1, 1000),
+    addressDelayAfter: r.int('KAIFANG_SIGNIN_ADDRESS_DELAY_AFTER', 20, 1, 100000),
+    addressLockAfter: r.int('KAIFANG_SIGNIN_ADDRESS_LOCK_AFTER', 50, 1, 100000),
+    windowMinutes: r.int('KAIFANG_SIGNIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    lockMinutes: r.int('KAIFANG_SIGNIN_LOCK_MINUTES', 15, 1, 24 * 60),
   };
   // Compared only when each number was readable: a bad one is already named above.
-  if (
-    r.problems.length === before &&
-    (c.delayAfter > c.lockAfter || c.addressDelayAfter > c.addressLockAfter)
-  )
+  const numbers: ConfigVariable[] = [
+    'KAIFANG_SIGNIN_DELAY_AFTER',
+    'KAIFANG_SIGNIN_LOCK_AFTER',
+    'KAIFANG_SIGNIN_ADDRESS_DELAY_AFTER',
+    'KAIFANG_SIGNIN_ADDRESS_LOCK_AFTER',
+  ];
+  if (r.readable(...numbers) && (c.delayAfter > c.lockAfter || c.addressDelayAfter > c.addressLockAfter))
     r.problem(
       'KAIFANG_SIGNIN_DELAY_AFTER',
       'and KAIFANG_SIGNIN_ADDRESS_DELAY_AFTER must not be larger than the matching *_LOCK_AFTER',
