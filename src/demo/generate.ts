@@ -58,7 +58,7 @@ const MODIFIERS = ['weights', 'decimals', 'ordered', 'range', 'blank'];
 const REGIONS = ['339902', '339903', '339904', '339905', '339921', '339922', '339981'];
 
 /** mulberry32: small, fast, and the same sequence on every platform for the same seed. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -5,19 +5,12 @@
  * segments, and bodies that are not JSON or not UTF-8.
  */
 
+import { random } from '../../src/demo/generate.ts';
+
 export type Rng = () => number;
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo generator's seeded mulberry32: the same sequence for the same seed on every machine. */
+export const rng: (seed: number) => Rng = random;
 
 const pick = <T>(r: Rng, list: readonly T[]): T => list[Math.floor(r() * list.length)];
 
