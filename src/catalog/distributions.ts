@@ -75,12 +75,12 @@ function columnsOf(input: Partial<DistributionInput>) {
  * (conditional, unopened, or a grant for part of it) could use them to confirm a guessed copy
  * or learn how many records there are. The one tier policy in core decides.
  */
-async function withoutUnreadableFacts(
+function withoutUnreadableFacts(
   ctx: Context,
   actor: Actor | null,
   dataset: Awaited<ReturnType<typeof getDataset>>,
   list: Distribution[],
-): Promise<Distribution[]> {
+): Distribution[] {
   // The tier policy without grants: the catalogue stands below the access room, so a grant holder
   // sees the facts through the data it reads, not here (the conservative side of the rule).
   const access = dataAccess(actor, tierSubject(dataset), [], ctx.clock.now());
@@ -111,7 +111,7 @@ export async function getDistribution(ctx: Context, actor: Actor | null, id: str
     : undefined;
   if (!r) throw notFound('Distribution', '资源');
   const d = await getDataset(ctx, actor, r.dataset_id);
-  return (await withoutUnreadableFacts(ctx, actor, d, [toDistribution(r)]))[0];
+  return withoutUnreadableFacts(ctx, actor, d, [toDistribution(r)])[0];
 }
 
 async function editableDataset(ctx: Context, actor: Actor, datasetId: string) {
